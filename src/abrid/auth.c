@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <time.h>
+
+#include "abrid.h"
+#include "auth.h"
+#include "db/queries.h"
+#include "log.h"
+#include "rlist.h"
+
+/* A nonce must be remembered as long as its timestamp can be accepted. */
+#define REPLAY_KEEP (2 * ABRI_REQUEST_MAX_SKEW)
+/* Expired nonces are deleted by every this-many-th signed request. */
+#define REPLAY_PURGE_EVERY 128u
+
+static _Thread_local unsigned purge_counter;
+
+static const char *header(struct request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+}
+
+static enum ec pg_ec(enum pg_qs qs)
+{
+	return (qs == PG_SOFT) ? EC_UNAVAILABLE : EC_INTERNAL;
+}
+
+static enum ec record_nonce(struct pg *pg, const abri_request_auth *a)
+{
+	enum pg_qs qs;
+
+	qs = pg_insert_replay(pg, a->key_id, a->nonce, a->timestamp + REPLAY_KEEP);
+	if (qs < 0)
+		return pg_ec(qs);
+	if (qs == PG_NONE)
+		return EC_REPLAYED_REQUEST;
+	if (++purge_counter % REPLAY_PURGE_EVERY == 0) {
+		int64_t now = (int64_t)time(NULL);
+		/* Housekeeping only: a failure here must not fail the request. */
+		if (pg_delete_expired_replay(pg, now) < 0 ||
+		    pg_delete_expired_challenges(pg, now) < 0)
+			alog(ALOG_WARN, "purging expired nonces failed");
+	}
+	return EC_NONE;
+}
+
+enum ec auth_staff(struct request *rq, abri_role role)
+{
+	const char *kid = header(rq, "Abri-Key-Id"), *ts = header(rq, "Abri-Timestamp"),
+	           *nonce = header(rq, "Abri-Nonce"), *sig = header(rq, "Abri-Signature");
+	const struct rlist *list;
+	const abri_member *m;
+	abri_request_auth a;
+	struct pg *pg;
+	enum pg_qs qs;
+	int rc;
+
+	if (kid == NULL || ts == NULL || nonce == NULL || sig == NULL)
+		return EC_AUTH_MISSING;
+	if (abri_request_auth_parse(&a, kid, ts, nonce, sig) != ABRI_OK)
+		return EC_BAD_REQUEST_SIGNATURE;
+	pg = pg_get();
+	if (pg == NULL)
+		return EC_UNAVAILABLE;
+	qs = rlist_current(pg, &list);
+	if (qs < 0)
+		return pg_ec(qs);
+	m = (qs == PG_OK) ? abri_recipients_by_ed_kid(&list->r, a.key_id) : NULL;
+	if (m == NULL)
+		return EC_UNKNOWN_KEY;
+	rc = abri_request_verify(&a, abrid.cfg.deployment_id, abrid.cfg.public_origin, rq->method,
+	                         rq->raw_target, rq->body.data, rq->body.len, (int64_t)time(NULL),
+	                         m->ed25519_pk);
+	if (rc == ABRI_ERR_EXPIRED)
+		return EC_STALE_REQUEST;
+	if (rc != ABRI_OK)
+		return EC_BAD_REQUEST_SIGNATURE;
+	if (m->role != role)
+		return EC_WRONG_ROLE;
+	rq->member = m;
+	rq->list = list;
+	return record_nonce(pg, &a);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* abrid configuration (conf/abrid.conf): `key = value` lines, `#` starts a
+ * comment line, blank lines ignored, the value is the rest of the line with
+ * surrounding blanks removed (no quoting, no inline comments). An unknown
+ * or repeated key, or a bad value, is an error naming the line. Relative
+ * paths are taken from the configuration file's directory. */
+#ifndef ABRID_CONFIG_H
+#define ABRID_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct abrid_config {
+	char *deployment_id;
+	char *public_origin;
+	char *listen_address;
+	unsigned listen_port; /* 0 = no TCP listener */
+	char *listen_unix;    /* "" = none */
+	char *database_dsn;   /* "" = embedded cluster under data_dir */
+	char *data_dir;
+	char *org_public_key;
+	char *server_key;
+	char *pepper_key;
+	char *challenge_key;
+	char *web_root; /* reserved: static files are a later issue */
+	unsigned threads;
+	unsigned max_connections;
+	unsigned connection_timeout;
+	size_t max_body;
+	size_t max_padded;
+	unsigned pow_difficulty;
+	unsigned challenge_ttl;
+	char *user; /* "" = stay who we are */
+	int log_level;
+};
+
+#define CONFIG_ERR_MAX 256
+
+/* Fills defaults, then parses text (len bytes, need not be NUL-terminated).
+ * base_dir resolves relative paths. Returns 0, or -1 with a message naming
+ * the line in err. On error the config is freed (safe to config_free again). */
+int config_parse(struct abrid_config *cfg, const char *text, size_t len, const char *base_dir,
+                 char err[CONFIG_ERR_MAX]);
+/* Reads path (at most 64 KiB) and parses it. */
+int config_load(struct abrid_config *cfg, const char *path, char err[CONFIG_ERR_MAX]);
+void config_free(struct abrid_config *cfg);
+
+/* The libpq connection string: database_dsn, or the embedded cluster's
+ * socket directory <data_dir>/pg-socket with dbname abri. malloc'd. */
+char *config_dsn(const struct abrid_config *cfg);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* abrid's PostgreSQL access: one connection per worker thread, connected
+ * lazily and re-established after a failure; statements prepared lazily on
+ * each connection (again after a reconnect); one status for every query;
+ * one transaction-retry helper. Each query lives in its own
+ * db/pg_<verb>_<object>.c and is declared in db/queries.h. */
+#ifndef ABRID_PG_H
+#define ABRID_PG_H
+
+#include <libpq-fe.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum pg_qs {
+	PG_HARD = -2, /* our bug or a broken database: do not retry */
+	PG_SOFT = -1, /* retryable: serialization failure, deadlock, lost connection */
+	PG_NONE = 0,  /* no row (or nothing inserted / updated) */
+	PG_OK = 1,    /* at least one row */
+};
+
+struct pg;
+
+/* Set once at startup, before any worker thread runs. */
+int pg_configure(const char *dsn);
+
+/* This thread's connection, connecting if needed; NULL if the database is
+ * unreachable (answer 503 unavailable). */
+struct pg *pg_get(void);
+
+/* A connection for the main thread's startup checks (not the pool). */
+PGconn *pg_raw(struct pg *pg);
+
+/* A statement, defined static in its query file. */
+struct pg_stmt {
+	const char *name;
+	const char *sql;
+	int nparams;
+};
+
+#define PG_PARAMS_MAX 8
+
+/* Parameters: bytes are sent binary, text and integers as text. */
+struct pg_params {
+	int n;
+	const char *v[PG_PARAMS_MAX];
+	int len[PG_PARAMS_MAX];
+	int fmt[PG_PARAMS_MAX];
+	char ibuf[PG_PARAMS_MAX][24];
+};
+
+void pgp_init(struct pg_params *p);
+void pgp_bytes(struct pg_params *p, const void *data, size_t len);
+void pgp_text(struct pg_params *p, const char *s); /* NULL = SQL NULL */
+void pgp_int(struct pg_params *p, int64_t v);
+
+/* Runs a prepared statement; results come back in binary format. On
+ * PG_OK / PG_NONE, *res (if res != NULL) holds the result for the caller
+ * to PQclear; on errors *res is NULL. */
+enum pg_qs pg_exec(struct pg *pg, const struct pg_stmt *st, const struct pg_params *p,
+                   PGresult **res);
+
+/* Binary result accessors; -1 on a NULL or a value of the wrong size. */
+int pgr_int(const PGresult *r, int row, int col, int64_t *out);
+int pgr_bytes(const PGresult *r, int row, int col, const uint8_t **p, size_t *len);
+/* NULL for SQL NULL. */
+const char *pgr_text(const PGresult *r, int row, int col);
+
+enum pg_txn_mode {
+	PG_TXN_WRITE, /* SERIALIZABLE */
+	PG_TXN_READ,  /* REPEATABLE READ READ ONLY: one consistent snapshot */
+};
+
+/* A transaction body: returns PG_OK to commit, PG_NONE to roll back
+ * without error (the body recorded its answer in cls), PG_SOFT to retry,
+ * PG_HARD to give up. It must reset its outputs each time it starts. */
+typedef enum pg_qs (*pg_txn_fn)(struct pg *pg, void *cls);
+
+/* Runs fn in a transaction, retrying soft failures a few times. Returns
+ * fn's final status; PG_SOFT when retries are exhausted or the database is
+ * unreachable (answer 503). */
+enum pg_qs pg_txn(struct pg *pg, enum pg_txn_mode mode, pg_txn_fn fn, void *cls);
+
+#endif

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Every query abrid runs, one per db/pg_<verb>_<object>.c. Output strings
+ * are copied into caller buffers; nothing here allocates unless it says. */
+#ifndef ABRID_QUERIES_H
+#define ABRID_QUERIES_H
+
+#include <stdint.h>
+
+#include "abri/common.h"
+#include "pg.h"
+
+#define WEEK_CHARS 8  /* "YYYY-Www" */
+#define DATE_CHARS 10 /* "YYYY-MM-DD" */
+#define STATE_MAX  7  /* "closed", "erased" */
+
+struct db_case {
+	char case_ref[ABRI_CASE_REF_CHARS + 1];
+	char state[STATE_MAX + 1];
+	char week[WEEK_CHARS + 1];
+	char purge_after[DATE_CHARS + 1]; /* "" when NULL */
+};
+
+/* The four columns CASE_COLUMNS select, starting at column col. */
+#define CASE_COLUMNS                                                                               \
+	"c.case_ref, c.state, to_char(c.week, 'IYYY-\"W\"IW'), to_char(c.purge_after, "            \
+	"'YYYY-MM-DD')"
+int db_case_from_row(const PGresult *r, int row, int col, struct db_case *c);
+
+/* ---- recipient lists ---- */
+/* Highest version and its not_after; PG_NONE when no list exists. */
+enum pg_qs pg_select_current_list(struct pg *pg, uint32_t *version, int64_t *not_after);
+/* One list as stored; *fields malloc'd (caller frees). */
+enum pg_qs pg_select_list(struct pg *pg, uint32_t version, uint8_t **fields, size_t *fields_len,
+                          uint8_t sig[ABRI_SIG_BYTES]);
+/* All versions, ascending; *versions malloc'd. */
+enum pg_qs pg_select_list_versions(struct pg *pg, uint32_t **versions, size_t *n);
+/* PG_NONE if the version exists already. */
+enum pg_qs pg_insert_list(struct pg *pg, uint32_t version, const uint8_t *fields, size_t fields_len,
+                          const uint8_t sig[ABRI_SIG_BYTES], int64_t not_after);
+
+/* ---- cases ---- */
+/* Inserts a case in state new for the current week; PG_NONE on any
+ * uniqueness conflict (reference or lookup hash). Fills week. */
+enum pg_qs pg_insert_case(struct pg *pg, const char *case_ref,
+                          const uint8_t lookup_hash[ABRI_HASH_BYTES], char week[WEEK_CHARS + 1]);
+enum pg_qs pg_select_case_by_lookup(struct pg *pg, const uint8_t lookup_hash[ABRI_HASH_BYTES],
+                                    struct db_case *c);
+enum pg_qs pg_select_case_by_ref(struct pg *pg, const char *case_ref, struct db_case *c);
+enum pg_qs pg_update_case_state(struct pg *pg, const char *case_ref, const char *state);
+/* Sets erased and a coarse purge_after; PG_NONE if absent or erased. */
+enum pg_qs pg_update_case_erase(struct pg *pg, const uint8_t lookup_hash[ABRI_HASH_BYTES]);
+
+struct db_case_row {
+	struct db_case c;
+	char cursor[8 + 1 + ABRI_CASE_REF_CHARS + 1]; /* "YYYYMMDD-REF" */
+	int64_t envelopes;
+};
+/* Newest week first, then reference; state NULL = any; after_week/after_ref
+ * NULL = from the start. *rows malloc'd. */
+enum pg_qs pg_select_cases(struct pg *pg, const char *state, const char *after_week,
+                           const char *after_ref, int limit, struct db_case_row **rows, size_t *n);
+
+/* ---- envelopes ---- */
+struct db_envelope_ref {
+	char case_ref[ABRI_CASE_REF_CHARS + 1];
+	int64_t pos;
+	uint8_t envelope_hash[ABRI_HASH_BYTES];
+	uint8_t lookup_hash[ABRI_HASH_BYTES];
+	struct db_case c;
+};
+enum pg_qs pg_select_envelope_by_tag(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
+                                     struct db_envelope_ref *out);
+/* PG_OK if an envelope with this hash exists. */
+enum pg_qs pg_select_envelope_hash(struct pg *pg, const uint8_t hash[ABRI_HASH_BYTES]);
+/* Appends at the next position of the case; PG_NONE on a conflict. */
+enum pg_qs pg_insert_envelope(struct pg *pg, const char *case_ref, int kind, const uint8_t *env,
+                              size_t env_len, const uint8_t hash[ABRI_HASH_BYTES],
+                              const uint8_t tag[ABRI_HASH_BYTES], int64_t *pos);
+/* In position order; the result stays owned by the caller (PQclear):
+ * column 0 pos (int4), column 1 envelope (bytea). */
+enum pg_qs pg_select_envelopes(struct pg *pg, const char *case_ref, PGresult **res);
+
+/* ---- replay and challenges ---- */
+/* PG_NONE if (key_id, nonce) was seen before. */
+enum pg_qs pg_insert_replay(struct pg *pg, const uint8_t key_id[ABRI_KEY_ID_BYTES],
+                            const uint8_t nonce[ABRI_NONCE_BYTES], int64_t expires_at);
+enum pg_qs pg_delete_expired_replay(struct pg *pg, int64_t now);
+/* PG_NONE if the challenge was spent before. */
+enum pg_qs pg_insert_spent_challenge(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
+                                     int64_t expires_at);
+enum pg_qs pg_delete_expired_challenges(struct pg *pg, int64_t now);
+
+#endif

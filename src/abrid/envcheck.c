@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Envelope checks shared by every submission endpoint. abrid holds no key
+ * that opens an envelope: it checks only what the header shows. */
+#include <string.h>
+
+#include "abrid.h"
+#include "submit.h"
+
+static enum ec parse_error(int rc)
+{
+	switch (rc) {
+	case ABRI_ERR_BUCKET: return EC_BAD_BUCKET;
+	case ABRI_ERR_TOO_BIG: return EC_ENVELOPE_TOO_LARGE;
+	default: return EC_BAD_ENVELOPE;
+	}
+}
+
+enum ec envelope_check(const uint8_t *env, size_t len, unsigned kinds,
+                       enum reporter_stanza reporter, abri_envelope_info *info)
+{
+	int rc = abri_envelope_parse(env, len, abrid.cfg.max_padded, info);
+
+	if (rc != ABRI_OK)
+		return parse_error(rc);
+	if (0 != strcmp(info->tenant, abrid.cfg.deployment_id))
+		return EC_BAD_TENANT;
+	if (info->kind >= 32 || (kinds & KIND_BIT(info->kind)) == 0)
+		return EC_BAD_KIND;
+	if ((reporter == STANZA_REQUIRED && !info->has_reporter_stanza) ||
+	    (reporter == STANZA_FORBIDDEN && info->has_reporter_stanza))
+		return EC_BAD_ENVELOPE;
+	if (info->n_keyed == 0)
+		return EC_BAD_ENVELOPE; /* nobody on the staff could read it */
+	return EC_NONE;
+}
+
+enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *current)
+{
+	if (info->list_version != current->version)
+		return EC_RECIPIENTS_CHANGED;
+	for (size_t i = 0; i < info->n_keyed; i++)
+		if (abri_recipients_by_x_kid(&current->r, info->kids[i]) == NULL)
+			return EC_UNKNOWN_RECIPIENT;
+	return EC_NONE;
+}

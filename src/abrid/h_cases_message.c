@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* POST /v1/cases/messages: a reporter's follow-up, found by lookup key.
+ * Same checks and single transaction as a new case. */
+#include <sodium.h>
+#include <string.h>
+#include <time.h>
+
+#include "abrid.h"
+#include "db/queries.h"
+#include "handlers.h"
+#include "reply.h"
+#include "reqjson.h"
+#include "submit.h"
+
+struct message {
+	/* in */
+	const uint8_t *env;
+	size_t env_len;
+	const abri_envelope_info *info;
+	uint8_t lookup[ABRI_HASH_BYTES];
+	uint8_t tag[ABRI_HASH_BYTES];
+	json_t *pow;
+	/* out */
+	enum ec err;
+	struct db_case c;
+	int64_t pos;
+};
+
+static enum pg_qs dedupe(struct pg *pg, struct message *m, bool *found)
+{
+	struct db_envelope_ref ref;
+	enum pg_qs qs = pg_select_envelope_by_tag(pg, m->tag, &ref);
+
+	*found = (qs == PG_OK);
+	if (qs != PG_OK)
+		return qs;
+	if (0 != sodium_memcmp(ref.envelope_hash, m->info->hash, ABRI_HASH_BYTES) ||
+	    0 != sodium_memcmp(ref.lookup_hash, m->lookup, ABRI_HASH_BYTES)) {
+		m->err = EC_SUBMISSION_CONFLICT;
+	} else {
+		m->c = ref.c;
+		m->pos = ref.pos;
+	}
+	return PG_OK;
+}
+
+/* Case, list and proof of work; PG_NONE with m->err on a client error. */
+static enum pg_qs checks(struct pg *pg, struct message *m)
+{
+	const struct rlist *cur;
+	struct pow_spend pow;
+	enum pg_qs qs;
+
+	qs = pg_select_case_by_lookup(pg, m->lookup, &m->c);
+	if (qs == PG_NONE)
+		m->err = EC_CASE_NOT_FOUND;
+	else if (qs == PG_OK && 0 == strcmp(m->c.state, "erased"))
+		m->err = EC_CASE_ERASED;
+	if (qs < 0 || m->err != EC_NONE)
+		return (qs < 0) ? qs : PG_NONE;
+	qs = rlist_current(pg, &cur);
+	if (qs == PG_NONE)
+		m->err = EC_NO_RECIPIENTS;
+	else if (qs == PG_OK && !cur->server_is_us)
+		m->err = EC_SERVER_KEY_MISMATCH;
+	else if (qs == PG_OK)
+		m->err = envelope_check_list(m->info, cur);
+	if (qs < 0 || m->err != EC_NONE)
+		return (qs < 0) ? qs : PG_NONE;
+	m->err = pow_check(m->pow, m->info->hash, &pow);
+	if (m->err != EC_NONE)
+		return PG_NONE;
+	if (pow.spend) {
+		qs = pg_insert_spent_challenge(pg, pow.tag, pow.expires);
+		if (qs == PG_NONE)
+			m->err = EC_CHALLENGE_SPENT;
+		if (qs <= 0)
+			return qs;
+	}
+	qs = pg_select_envelope_hash(pg, m->info->hash);
+	if (qs == PG_OK)
+		m->err = EC_ENVELOPE_EXISTS;
+	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
+}
+
+static enum pg_qs message_txn(struct pg *pg, void *cls)
+{
+	struct message *m = cls;
+	enum pg_qs qs;
+	bool found;
+
+	m->err = EC_NONE;
+	memset(&m->c, 0, sizeof m->c);
+	qs = dedupe(pg, m, &found);
+	if (qs < 0 || found)
+		return (qs < 0) ? qs : PG_NONE;
+	qs = checks(pg, m);
+	if (qs != PG_OK)
+		return qs;
+	qs = pg_insert_envelope(pg, m->c.case_ref, m->info->kind, m->env, m->env_len, m->info->hash,
+	                        m->tag, &m->pos);
+	/* PG_NONE: a concurrent append took the position; retry. */
+	return (qs == PG_NONE) ? PG_SOFT : qs;
+}
+
+enum MHD_Result h_cases_message(struct request *rq)
+{
+	uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES], sid[ABRI_SUBMISSION_ID_BYTES];
+	struct rj_bytes env;
+	json_t *pow = NULL;
+	struct rj_field spec[] = {
+	    RJ_VAR("envelope", &env, abrid.cfg.max_body, .code = EC_BAD_ENVELOPE,
+	           .too_long = EC_ENVELOPE_TOO_LARGE),
+	    RJ_B64("lookup_key", lookup_key, sizeof lookup_key, .code = EC_BAD_LOOKUP_KEY),
+	    RJ_B64("submission_id", sid, sizeof sid, .code = EC_BAD_SUBMISSION_ID),
+	    RJ_OBJ("pow", &pow, .optional = true, .code = EC_BAD_POW),
+	    RJ_END,
+	};
+	abri_envelope_info info;
+	struct message m = {0};
+	struct rj_result res;
+	char week[9];
+	struct pg *pg;
+	enum pg_qs qs;
+
+	if (rj_parse(rq->json, spec, &res) != 0) {
+		sodium_memzero(lookup_key, sizeof lookup_key);
+		return reply_rj_error(rq, &res);
+	}
+	lookup_hash(m.lookup, lookup_key);
+	sodium_memzero(lookup_key, sizeof lookup_key);
+	m.err = envelope_check(env.p, env.len, KIND_BIT(ABRI_KIND_MESSAGE), STANZA_REQUIRED, &info);
+	if (m.err != EC_NONE) {
+		rj_free(spec);
+		return reply_error(rq, m.err, NULL);
+	}
+	m.env = env.p;
+	m.env_len = env.len;
+	m.info = &info;
+	m.pow = pow;
+	submission_tag(m.tag, sid);
+	pg = pg_get();
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, message_txn, &m) : PG_SOFT;
+	rj_free(spec);
+	if (qs < 0)
+		return reply_pg_error(rq, qs);
+	if (m.err != EC_NONE)
+		return reply_error(rq, m.err, NULL);
+	/* The receipt states the week the message is acknowledged in. */
+	abri_iso_week(week, (int64_t)time(NULL));
+	return reply_json(rq, MHD_HTTP_CREATED,
+	                  json_pack("{s:s,s:I,s:o}", "case_ref", m.c.case_ref, "pos",
+	                            (json_int_t)m.pos, "receipt",
+	                            receipt_json(m.c.case_ref, week, info.hash)));
+}

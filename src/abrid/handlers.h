@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* One handler per endpoint, each in its own h_<endpoint>.c. */
+#ifndef ABRID_HANDLERS_H
+#define ABRID_HANDLERS_H
+
+#include <microhttpd.h>
+
+#include "request.h"
+
+enum MHD_Result h_healthz(struct request *rq);
+enum MHD_Result h_config(struct request *rq);
+enum MHD_Result h_recipients_get(struct request *rq);
+enum MHD_Result h_challenge(struct request *rq);
+enum MHD_Result h_cases_create(struct request *rq);
+enum MHD_Result h_cases_open(struct request *rq);
+enum MHD_Result h_cases_message(struct request *rq);
+enum MHD_Result h_cases_erase(struct request *rq);
+enum MHD_Result h_staff_cases_list(struct request *rq);
+enum MHD_Result h_staff_case_get(struct request *rq);
+enum MHD_Result h_staff_case_message(struct request *rq);
+enum MHD_Result h_staff_case_state(struct request *rq);
+enum MHD_Result h_admin_recipients_put(struct request *rq);
+
+#endif

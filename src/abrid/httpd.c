@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abrid.h"
+#include "httpd.h"
+#include "log.h"
+#include "reply.h"
+#include "router.h"
+
+/* MHD's own per-connection pool (headers, not our body buffer). */
+#define CONNECTION_MEMORY 65536
+/* Longer targets are refused: no route is anywhere near this long. */
+#define TARGET_MAX 2048
+
+/* MHD tells us the raw request target (path and query exactly as sent)
+ * before it unescapes anything: that is what staff clients sign. The
+ * returned pointer becomes the request's context. */
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	struct request *rq = calloc(1, sizeof *rq);
+
+	if (rq == NULL)
+		return NULL;
+	rq->conn = conn;
+	abri_buf_init(&rq->body);
+	(void)clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+	if (strlen(uri) <= TARGET_MAX)
+		rq->raw_target = strdup(uri);
+	return rq;
+}
+
+/* Coarse on purpose: exact durations could help tie a log line to a case. */
+static const char *duration_bucket(const struct timespec *t0)
+{
+	struct timespec t1;
+	double ms;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	if (ms < 10)
+		return "<10ms";
+	if (ms < 100)
+		return "<100ms";
+	if (ms < 1000)
+		return "<1s";
+	return ">=1s";
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+	struct request *rq = *con_cls;
+
+	if (rq == NULL)
+		return;
+	alog(ALOG_INFO, "%s %s %u %s%s", rq->method != NULL ? rq->method : "-",
+	     route_name(rq->route), rq->status, duration_bucket(&rq->t0),
+	     toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	json_decref(rq->json);
+	abri_buf_free(&rq->body);
+	free(rq->raw_target);
+	free(rq);
+	*con_cls = NULL;
+}
+
+/* First call: headers are in. Refuse early what cannot succeed. */
+static enum MHD_Result first_call(struct request *rq)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	rq->started = true;
+	if (rq->raw_target == NULL)
+		return reply_error(rq, EC_NOT_FOUND, NULL);
+	if (cl != NULL && strtoull(cl, NULL, 10) > abrid.cfg.max_body)
+		return reply_error(rq, EC_BODY_TOO_LARGE, NULL);
+	return MHD_YES;
+}
+
+static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
+                                 const char *method, const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
+{
+	struct request *rq = *con_cls;
+
+	if (rq == NULL)
+		return MHD_NO; /* out of memory in uri_logged: drop the connection */
+	rq->method = method;
+	if (!rq->started)
+		return first_call(rq);
+	if (*upload_data_size > 0) {
+		/* Past the limit we keep reading (MHD cannot answer mid-upload)
+		 * but keep nothing; the answer is 413 once the body is in. */
+		if (!rq->too_large && rq->body.len + *upload_data_size > abrid.cfg.max_body)
+			rq->too_large = true;
+		if (!rq->too_large &&
+		    abri_buf_append(&rq->body, upload_data, *upload_data_size) != ABRI_OK)
+			return MHD_NO;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	return router_dispatch(rq);
+}
+
+/* MHD's messages can quote a URL (case reference), so they are debug only. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	if (!alog_enabled(ALOG_DEBUG))
+		return;
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	alog(ALOG_DEBUG, "microhttpd: %s", msg);
+}
+
+struct MHD_Daemon *httpd_start(int listen_fd)
+{
+	/* No accept-policy callback yet: per-address limits on an HMAC of the
+	 * address are a later issue (see docs/operations.md). */
+	return MHD_start_daemon(
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)abrid.cfg.threads,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)abrid.cfg.max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)abrid.cfg.connection_timeout,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_logged, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed,
+	    NULL, MHD_OPTION_END);
+}
+
+void httpd_stop(struct MHD_Daemon *d)
+{
+	if (d != NULL)
+		MHD_stop_daemon(d);
+}

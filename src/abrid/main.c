@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* abrid: the abri daemon. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "abrid.h"
+#include "httpd.h"
+#include "listen.h"
+#include "log.h"
+#include "rlist.h"
+#include "startup.h"
+
+#define ERR_MAX 512
+
+static void usage(FILE *f)
+{
+	(void)fprintf(f, "usage: abrid -c FILE     run with the configuration FILE\n"
+	                 "       abrid -n -c FILE  check the configuration and key files, exit\n"
+	                 "       abrid -h          this help\n");
+}
+
+/* Sockets first (may need root for a low port), then drop root. */
+static int open_listeners(int *tcp_fd, int *unix_fd, char *err)
+{
+	*tcp_fd = *unix_fd = -1;
+	if (abrid.cfg.listen_port != 0) {
+		*tcp_fd = listen_tcp(abrid.cfg.listen_address, abrid.cfg.listen_port, err, ERR_MAX);
+		if (*tcp_fd < 0)
+			return -1;
+	}
+	if (abrid.cfg.listen_unix[0] != '\0') {
+		*unix_fd = listen_unix(abrid.cfg.listen_unix, err, ERR_MAX);
+		if (*unix_fd < 0)
+			return -1;
+	}
+	return drop_privileges(abrid.cfg.user, abrid.cfg.listen_unix, err, ERR_MAX);
+}
+
+/* Blocks until SIGINT or SIGTERM; the mask is set before MHD starts its
+ * threads so that they inherit it and this thread gets the signal. */
+static int wait_for_signal(const sigset_t *set)
+{
+	int sig;
+
+	if (sigwait(set, &sig) != 0)
+		return -1;
+	alog(ALOG_INFO, "signal %d, shutting down", sig);
+	return 0;
+}
+
+static int serve(void)
+{
+	struct MHD_Daemon *tcp = NULL, *unx = NULL;
+	int tcp_fd = -1, unix_fd = -1, rc = 1;
+	char err[ERR_MAX], *dsn;
+	sigset_t set;
+
+	if (harden_process(err, sizeof err) != 0 || open_listeners(&tcp_fd, &unix_fd, err) != 0)
+		goto out;
+	dsn = config_dsn(&abrid.cfg);
+	if (dsn == NULL) {
+		(void)snprintf(err, sizeof err, "cannot build the database connection string");
+		goto out;
+	}
+	rc = startup_database(dsn, err, sizeof err);
+	free(dsn);
+	if (rc != 0) {
+		rc = 1;
+		goto out;
+	}
+	rc = 1;
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGINT);
+	(void)sigaddset(&set, SIGTERM);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0 || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		(void)snprintf(err, sizeof err, "cannot set up signals");
+		goto out;
+	}
+	if ((tcp_fd >= 0 && (tcp = httpd_start(tcp_fd)) == NULL) ||
+	    (unix_fd >= 0 && (unx = httpd_start(unix_fd)) == NULL)) {
+		(void)snprintf(err, sizeof err, "cannot start the HTTP server");
+		goto out;
+	}
+	alog(ALOG_INFO, "serving deployment %s (schema %d)%s%s", abrid.cfg.deployment_id,
+	     abrid.schema, tcp != NULL ? " on TCP" : "", unx != NULL ? " on a Unix socket" : "");
+	rc = (wait_for_signal(&set) == 0) ? 0 : 1;
+	err[0] = '\0';
+out:
+	if (rc != 0 && err[0] != '\0')
+		alog(ALOG_ERROR, "%s", err);
+	httpd_stop(tcp);
+	httpd_stop(unx);
+	if (tcp == NULL && tcp_fd >= 0)
+		(void)close(tcp_fd);
+	if (unx == NULL && unix_fd >= 0)
+		(void)close(unix_fd);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const char *config_path = NULL;
+	char err[ERR_MAX];
+	int opt, check_only = 0, rc;
+
+	while ((opt = getopt(argc, argv, "c:nh")) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case 'n': check_only = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (config_path == NULL || optind != argc) {
+		usage(stderr);
+		return 1;
+	}
+	if (config_load(&abrid.cfg, config_path, err) != 0) {
+		(void)fprintf(stderr, "abrid: %s: %s\n", config_path, err);
+		return 1;
+	}
+	alog_set_level((enum alog_level)abrid.cfg.log_level);
+	if (abri_init() != ABRI_OK) {
+		(void)fprintf(stderr, "abrid: cannot initialise libsodium\n");
+		config_free(&abrid.cfg);
+		return 1;
+	}
+	if (keys_load(err, sizeof err) != 0) {
+		(void)fprintf(stderr, "abrid: %s\n", err);
+		keys_free();
+		config_free(&abrid.cfg);
+		return 1;
+	}
+	if (check_only) {
+		(void)fprintf(stdout, "abrid: %s: configuration and keys OK\n", config_path);
+		rc = 0;
+	} else {
+		rc = serve();
+	}
+	rlist_free_all();
+	keys_free();
+	config_free(&abrid.cfg);
+	return rc;
+}

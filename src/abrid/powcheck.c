@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Proof of work on reporter submissions (include/abri/pow.h). */
+#include <sodium.h>
+#include <time.h>
+
+#include "abrid.h"
+#include "reqjson.h"
+#include "submit.h"
+
+enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out)
+{
+	uint8_t ch[ABRI_CHALLENGE_BYTES];
+	int64_t counter, expiry;
+	uint8_t difficulty;
+	struct rj_field spec[] = {
+	    RJ_B64("challenge", ch, sizeof ch, .code = EC_BAD_POW),
+	    RJ_INT("counter", &counter, 0, INT64_MAX, .code = EC_BAD_POW),
+	    RJ_END,
+	};
+	struct rj_result res;
+	int rc;
+
+	out->spend = false;
+	if (pow == NULL)
+		return (abrid.cfg.pow_difficulty == 0) ? EC_NONE : EC_BAD_POW;
+	if (rj_parse(pow, spec, &res) != 0)
+		return res.code;
+	rc = abri_challenge_check(ch, abrid.challenge_key, (int64_t)time(NULL), &expiry,
+	                          &difficulty);
+	if (rc == ABRI_ERR_EXPIRED)
+		return EC_CHALLENGE_EXPIRED;
+	if (rc != ABRI_OK)
+		return EC_BAD_POW;
+	/* A challenge issued before the difficulty was raised is not enough. */
+	if (difficulty < abrid.cfg.pow_difficulty ||
+	    abri_pow_bits(ch, env_hash, (uint64_t)counter) < difficulty)
+		return EC_BAD_POW;
+	/* The challenge's own MAC makes it unique: hash it as the spent tag. */
+	abri_hash(out->tag, ch, sizeof ch);
+	out->expires = expiry;
+	out->spend = true;
+	return EC_NONE;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abri/common.h"
+#include "reqjson.h"
+
+static int fail(struct rj_result *res, enum ec code, const char *field)
+{
+	res->code = code;
+	res->field = field;
+	return -1;
+}
+
+int rj_load(const char *body, size_t len, bool empty_ok, json_t **out, struct rj_result *res)
+{
+	json_error_t jerr;
+	json_t *j;
+
+	res->code = EC_NONE;
+	res->field = NULL;
+	*out = NULL;
+	if (len == 0 && empty_ok) {
+		*out = json_object();
+		return (*out != NULL) ? 0 : fail(res, EC_INTERNAL, NULL);
+	}
+	j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL || !json_is_object(j)) {
+		json_decref(j);
+		return fail(res, EC_BAD_JSON, NULL);
+	}
+	*out = j;
+	return 0;
+}
+
+static int parse_b64(const json_t *v, const struct rj_field *f, enum ec code, struct rj_result *res)
+{
+	const char *s = json_string_value(v);
+	struct rj_bytes *b = f->dest;
+	uint8_t *p;
+	size_t n;
+
+	if (s == NULL)
+		return fail(res, EC_BAD_FIELD, f->name);
+	if (f->type == RJ_B64_FIXED) {
+		if (abri_b64_decode_exact(s, f->dest, f->len) != ABRI_OK)
+			return fail(res, code, f->name);
+		return 0;
+	}
+	/* Reject before decoding what cannot fit: 4 chars per 3 bytes. */
+	if (json_string_length(v) / 4 > f->len / 3 + 1)
+		return fail(res, (f->too_long != EC_NONE) ? f->too_long : code, f->name);
+	if (abri_b64_decode(s, &p, &n) != ABRI_OK)
+		return fail(res, code, f->name);
+	if (n > f->len) {
+		free(p);
+		return fail(res, (f->too_long != EC_NONE) ? f->too_long : code, f->name);
+	}
+	b->p = p;
+	b->len = n;
+	return 0;
+}
+
+static int parse_field(const json_t *v, const struct rj_field *f, struct rj_result *res)
+{
+	enum ec code = (f->code != EC_NONE) ? f->code : EC_BAD_FIELD;
+	json_int_t i;
+	size_t n;
+
+	switch (f->type) {
+	case RJ_B64_FIXED:
+	case RJ_B64_VAR: return parse_b64(v, f, code, res);
+	case RJ_STRING:
+		if (!json_is_string(v))
+			return fail(res, EC_BAD_FIELD, f->name);
+		n = json_string_length(v);
+		/* jansson allows embedded NULs; we never do. */
+		if (n == 0 || n > f->len || strlen(json_string_value(v)) != n)
+			return fail(res, code, f->name);
+		*(const char **)f->dest = json_string_value(v);
+		return 0;
+	case RJ_INT:
+		if (!json_is_integer(v))
+			return fail(res, EC_BAD_FIELD, f->name);
+		i = json_integer_value(v);
+		if (i < f->min || i > f->max)
+			return fail(res, code, f->name);
+		*(int64_t *)f->dest = i;
+		return 0;
+	case RJ_OBJECT:
+		if (!json_is_object(v))
+			return fail(res, EC_BAD_FIELD, f->name);
+		*(json_t **)f->dest = (json_t *)v;
+		return 0;
+	}
+	return fail(res, EC_INTERNAL, f->name);
+}
+
+int rj_parse(const json_t *obj, const struct rj_field *spec, struct rj_result *res)
+{
+	res->code = EC_NONE;
+	res->field = NULL;
+	for (const struct rj_field *f = spec; f->name != NULL; f++)
+		if (f->type == RJ_B64_VAR)
+			memset(f->dest, 0, sizeof(struct rj_bytes));
+	if (!json_is_object(obj))
+		return fail(res, EC_BAD_JSON, NULL);
+	for (const struct rj_field *f = spec; f->name != NULL; f++) {
+		const json_t *v = json_object_get(obj, f->name);
+		int missing = (v == NULL || json_is_null(v));
+
+		if (f->present != NULL)
+			*f->present = !missing;
+		if (missing) {
+			if (f->optional)
+				continue;
+			rj_free(spec);
+			return fail(res, EC_BAD_FIELD, f->name);
+		}
+		if (parse_field(v, f, res) != 0) {
+			rj_free(spec);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void rj_free(const struct rj_field *spec)
+{
+	for (const struct rj_field *f = spec; f->name != NULL; f++) {
+		struct rj_bytes *b = f->dest;
+
+		if (f->type != RJ_B64_VAR || b->p == NULL)
+			continue;
+		sodium_memzero(b->p, b->len);
+		free(b->p);
+		b->p = NULL;
+		b->len = 0;
+	}
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Per-request state, created when MHD reports the raw request target and
+ * freed when the request completes. */
+#ifndef ABRID_REQUEST_H
+#define ABRID_REQUEST_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include "abri/abri.h"
+
+struct route;
+struct rlist;
+
+#define ROUTE_ARG_MAX 32
+
+struct request {
+	struct MHD_Connection *conn;
+	char *raw_target;   /* path and query exactly as sent (signed by staff) */
+	const char *method; /* MHD's string, valid for the request */
+	const struct route *route;
+	char arg[ROUTE_ARG_MAX + 1]; /* the {} segment of the route, if any */
+	abri_buf body;
+	bool too_large;
+	bool started;
+	json_t *json;              /* parsed body for JSON routes */
+	const abri_member *member; /* staff: the signing member (in list) */
+	const struct rlist *list;  /* staff: the current list at auth time */
+	struct timespec t0;
+	unsigned status; /* HTTP status sent, for the access log */
+};
+
+#endif

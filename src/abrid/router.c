@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <string.h>
+
+#include "auth.h"
+#include "handlers.h"
+#include "reply.h"
+#include "reqjson.h"
+#include "router.h"
+
+static const struct route routes[] = {
+    {"GET", "/healthz", h_healthz, AUTH_NONE, BODY_NONE, "healthz"},
+    {"GET", "/v1/config", h_config, AUTH_NONE, BODY_NONE, "config"},
+    {"GET", "/v1/recipients/{}", h_recipients_get, AUTH_NONE, BODY_NONE, "recipients_get"},
+    {"POST", "/v1/challenge", h_challenge, AUTH_NONE, BODY_JSON_OR_EMPTY, "challenge"},
+    {"POST", "/v1/cases", h_cases_create, AUTH_NONE, BODY_JSON, "cases_create"},
+    {"POST", "/v1/cases/open", h_cases_open, AUTH_NONE, BODY_JSON, "cases_open"},
+    {"POST", "/v1/cases/messages", h_cases_message, AUTH_NONE, BODY_JSON, "cases_message"},
+    {"POST", "/v1/cases/erase", h_cases_erase, AUTH_NONE, BODY_JSON, "cases_erase"},
+    {"GET", "/v1/staff/cases", h_staff_cases_list, AUTH_LISTENER, BODY_NONE, "staff_cases"},
+    {"GET", "/v1/staff/cases/{}", h_staff_case_get, AUTH_LISTENER, BODY_NONE, "staff_case"},
+    {"POST", "/v1/staff/cases/{}/messages", h_staff_case_message, AUTH_LISTENER, BODY_JSON,
+     "staff_case_message"},
+    {"POST", "/v1/staff/cases/{}/state", h_staff_case_state, AUTH_LISTENER, BODY_JSON,
+     "staff_case_state"},
+    {"PUT", "/v1/admin/recipients", h_admin_recipients_put, AUTH_ORG, BODY_JSON,
+     "admin_recipients"},
+};
+
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+const char *route_name(const struct route *r)
+{
+	return (r != NULL) ? r->name : "-";
+}
+
+static int arg_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Matches path (up to len) against pattern; a "{}" matches one segment of
+ * 1..ROUTE_ARG_MAX letters and digits, copied into arg. */
+static int match(const char *pattern, const char *path, size_t len, char arg[ROUTE_ARG_MAX + 1])
+{
+	size_t i = 0;
+
+	for (const char *p = pattern; *p != '\0'; p++) {
+		if (p[0] == '{' && p[1] == '}') {
+			size_t start = i;
+			while (i < len && arg_char(path[i]))
+				i++;
+			if (i == start || i - start > ROUTE_ARG_MAX || (i < len && path[i] != '/'))
+				return 0;
+			memcpy(arg, path + start, i - start);
+			arg[i - start] = '\0';
+			p++;
+			continue;
+		}
+		if (i >= len || path[i] != *p)
+			return 0;
+		i++;
+	}
+	return i == len;
+}
+
+/* Same path, the request's method. NULL if the path exists only with other
+ * methods (405) or not at all (404, *path_known false). */
+static const struct route *match_method(const char *raw_target, const char *method,
+                                        char arg[ROUTE_ARG_MAX + 1], bool *path_known)
+{
+	size_t len = strcspn(raw_target, "?");
+
+	*path_known = false;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (!match(routes[i].pattern, raw_target, len, arg))
+			continue;
+		*path_known = true;
+		if (0 == strcmp(routes[i].method, method))
+			return &routes[i];
+	}
+	return NULL;
+}
+
+enum MHD_Result router_dispatch(struct request *rq)
+{
+	struct rj_result res;
+	bool known;
+	enum ec ec;
+
+	rq->route = match_method(rq->raw_target, rq->method, rq->arg, &known);
+	if (rq->route == NULL)
+		return reply_error(rq, known ? EC_METHOD_NOT_ALLOWED : EC_NOT_FOUND, NULL);
+	if (rq->too_large)
+		return reply_error(rq, EC_BODY_TOO_LARGE, NULL);
+	if (rq->route->body != BODY_NONE &&
+	    rj_load((const char *)rq->body.data, rq->body.len,
+	            rq->route->body == BODY_JSON_OR_EMPTY, &rq->json, &res) != 0)
+		return reply_rj_error(rq, &res);
+	if (rq->route->auth == AUTH_LISTENER || rq->route->auth == AUTH_AUDITOR) {
+		ec = auth_staff(rq, rq->route->auth == AUTH_LISTENER ? ABRI_ROLE_LISTENER
+		                                                     : ABRI_ROLE_AUDITOR);
+		if (ec != EC_NONE)
+			return reply_error(rq, ec, NULL);
+	}
+	return rq->route->handler(rq);
+}

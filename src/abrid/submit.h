@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* What every submitted envelope goes through, reporter or listener:
+ * structural checks without a key, the list check, proof of work, and the
+ * proof of receipt in the answer. */
+#ifndef ABRID_SUBMIT_H
+#define ABRID_SUBMIT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "abri/abri.h"
+#include "errors.h"
+#include "rlist.h"
+
+#define KIND_BIT(k) (1u << (k))
+
+enum reporter_stanza { STANZA_REQUIRED, STANZA_FORBIDDEN, STANZA_ANY };
+
+/* Parses and checks an envelope: structure and bucket (size limit from the
+ * config), deployment, kind in kinds (KIND_BIT mask), reporter stanza, at
+ * least one keyed stanza. */
+enum ec envelope_check(const uint8_t *env, size_t len, unsigned kinds,
+                       enum reporter_stanza reporter, abri_envelope_info *info);
+
+/* Against the current list: same version, every keyed stanza names a
+ * member's X25519 key id. */
+enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *current);
+
+/* A checked proof of work, ready to be spent in the transaction. */
+struct pow_spend {
+	bool spend; /* a challenge was given: record it */
+	uint8_t tag[ABRI_HASH_BYTES];
+	int64_t expires;
+};
+
+/* pow: the request's "pow" object or NULL. Difficulty 0 accepts a missing
+ * one; a given one is always checked and spent. */
+enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out);
+
+/* {"fields", "sig", "key_id"}: the server's signed proof of receipt; NULL
+ * on failure. */
+json_t *receipt_json(const char *case_ref, const char *week,
+                     const uint8_t env_hash[ABRI_HASH_BYTES]);
+
+#endif

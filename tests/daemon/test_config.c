@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* abrid configuration parser: valid files, defaults, and every kind of
+ * error naming its line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abri/abri.h"
+#include "config.h"
+
+static int failures;
+
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			(void)fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,     \
+			              #cond);                                                      \
+			failures++;                                                                \
+		}                                                                                  \
+	} while (0)
+
+#define REQUIRED "deployment_id = test.example\npublic_origin = https://abri.example\n"
+
+static int parse(struct abrid_config *c, const char *text, char err[CONFIG_ERR_MAX])
+{
+	return config_parse(c, text, strlen(text), "/etc/abri", err);
+}
+
+static void test_defaults(void)
+{
+	struct abrid_config c;
+	char err[CONFIG_ERR_MAX];
+
+	CHECK(parse(&c, REQUIRED, err) == 0);
+	CHECK(0 == strcmp(c.deployment_id, "test.example"));
+	CHECK(0 == strcmp(c.listen_address, "127.0.0.1"));
+	CHECK(c.listen_port == 8470);
+	CHECK(c.listen_unix[0] == '\0');
+	CHECK(c.threads == 2);
+	CHECK(c.max_connections == 1024);
+	CHECK(c.connection_timeout == 30);
+	CHECK(c.max_body == 1048576);
+	CHECK(c.max_padded == 262144);
+	CHECK(c.pow_difficulty == 0);
+	CHECK(c.challenge_ttl == 600);
+	CHECK(0 == strcmp(c.server_key, "/etc/abri/server.key"));
+	CHECK(0 == strcmp(c.data_dir, "/var/lib/abri"));
+	CHECK(c.log_level == 2);
+	config_free(&c);
+}
+
+static void test_values(void)
+{
+	const char *text = "# comment\n\n" REQUIRED "  listen_port = 0 \r\n"
+	                   "listen_unix = run/abrid.sock\n"
+	                   "listen_address = ::1\n"
+	                   "database_dsn = host=/tmp dbname=x password=a#b\n"
+	                   "threads=8\n"
+	                   "server_key = /keys/s.key\n"
+	                   "pow_difficulty = 12\n"
+	                   "log_level = debug\n"
+	                   "user = abri";
+	struct abrid_config c;
+	char err[CONFIG_ERR_MAX];
+	char *dsn;
+
+	CHECK(parse(&c, text, err) == 0);
+	CHECK(c.listen_port == 0);
+	CHECK(0 == strcmp(c.listen_unix, "/etc/abri/run/abrid.sock"));
+	CHECK(0 == strcmp(c.listen_address, "::1"));
+	CHECK(0 == strcmp(c.database_dsn, "host=/tmp dbname=x password=a#b"));
+	CHECK(c.threads == 8);
+	CHECK(0 == strcmp(c.server_key, "/keys/s.key"));
+	CHECK(c.pow_difficulty == 12);
+	CHECK(c.log_level == 3);
+	CHECK(0 == strcmp(c.user, "abri"));
+	dsn = config_dsn(&c);
+	CHECK(dsn != NULL && 0 == strcmp(dsn, c.database_dsn));
+	free(dsn);
+	config_free(&c);
+
+	CHECK(parse(&c, REQUIRED "data_dir = /srv/abri\n", err) == 0);
+	dsn = config_dsn(&c);
+	CHECK(dsn != NULL && 0 == strcmp(dsn, "host='/srv/abri/pg-socket' dbname=abri"));
+	free(dsn);
+	config_free(&c);
+}
+
+/* The text must fail with an error message starting with want. */
+static void expect_error(const char *text, const char *want)
+{
+	struct abrid_config c;
+	char err[CONFIG_ERR_MAX];
+
+	if (parse(&c, text, err) == 0) {
+		(void)fprintf(stderr, "accepted: %s\n", text);
+		failures++;
+		config_free(&c);
+		return;
+	}
+	if (strncmp(err, want, strlen(want)) != 0) {
+		(void)fprintf(stderr, "error \"%s\", wanted \"%s...\"\n", err, want);
+		failures++;
+	}
+	config_free(&c); /* safe after a failed parse */
+}
+
+static void test_errors(void)
+{
+	expect_error(REQUIRED "bogus = 1\n", "line 3: unknown key");
+	expect_error("# c\n" REQUIRED "threads = 2\nthreads = 3\n", "line 5: threads: set twice");
+	expect_error(REQUIRED "no equals sign\n", "line 3: expected");
+	expect_error(REQUIRED "threads = 0\n", "line 3: threads: expected an integer");
+	expect_error(REQUIRED "threads = -1\n", "line 3: threads");
+	expect_error(REQUIRED "threads = 2x\n", "line 3: threads");
+	expect_error(REQUIRED "listen_port = 65536\n", "line 3: listen_port");
+	expect_error(REQUIRED "max_body = 99999999999999999999999\n", "line 3: max_body");
+	expect_error(REQUIRED "pow_difficulty = 33\n", "line 3: pow_difficulty");
+	expect_error(REQUIRED "log_level = loud\n", "line 3: log_level");
+	expect_error(REQUIRED "listen_address = localhost\n", "line 3: listen_address");
+	expect_error("deployment_id = Bad_Tenant\n", "line 1: deployment_id");
+	expect_error("deployment_id = x\npublic_origin = https://a.example/path\n",
+	             "line 2: public_origin");
+	expect_error("deployment_id = x\npublic_origin = ftp://a.example\n",
+	             "line 2: public_origin");
+	expect_error("public_origin = https://a.example\n", "deployment_id: required");
+	expect_error("deployment_id = x\n", "public_origin: required");
+	expect_error(REQUIRED "max_padded = 5000\n", "max_padded");
+	expect_error(REQUIRED "max_body = 4096\n", "max_body");
+	expect_error(REQUIRED "listen_port = 0\n", "no listener");
+	expect_error(REQUIRED "user = a\x01b\n", "line 3: control character");
+}
+
+static void test_nul_and_long_lines(void)
+{
+	static const char text[] = "deployment_id = x\0y\n";
+	struct abrid_config c;
+	char err[CONFIG_ERR_MAX];
+	char *big;
+
+	CHECK(config_parse(&c, text, sizeof text - 1, NULL, err) != 0);
+	CHECK(0 == strcmp(err, "line 1: NUL byte"));
+	big = malloc(10000);
+	if (big == NULL)
+		exit(1);
+	memset(big, 'a', 9999);
+	big[9999] = '\0';
+	CHECK(parse(&c, big, err) != 0);
+	CHECK(0 == strcmp(err, "line 1: line too long"));
+	free(big);
+}
+
+int main(void)
+{
+	if (abri_init() != ABRI_OK)
+		return 1;
+	test_defaults();
+	test_values();
+	test_errors();
+	test_nul_and_long_lines();
+	if (failures != 0)
+		(void)fprintf(stderr, "%d failures\n", failures);
+	return failures != 0;
+}
