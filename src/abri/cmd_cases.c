@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* abri cases: the list of cases, paged, with "new since last look" from
+ * the local state directory (seen/unseen never lives on the server). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+    "Usage: abri cases [--state new|open|closed|erased] [--limit N]\n"
+    "Lists cases, newest week first. NEW counts messages that arrived since you\n"
+    "last ran `abri show` on the case on this workstation.\n";
+
+enum { O_STATE = OPT_CMD, O_LIMIT };
+
+#define PAGE_MAX 200u
+
+/* "+3", "" or "never opened", from the local state; *alarm when the server
+ * shows fewer messages than were seen here. */
+static void new_column(const cli_config *cfg, const char *ref, json_int_t n, char *out, size_t len,
+                       int *alarm)
+{
+	json_t *doc = NULL;
+	out[0] = '\0';
+	if (cli_case_state_load(cfg, ref, &doc) != CLI_OK)
+		return;
+	json_t *count = json_object_get(doc, "count");
+	if (!json_is_integer(count)) {
+		snprintf(out, len, "not opened yet");
+	} else if (n > json_integer_value(count)) {
+		snprintf(out, len, "+%lld", (long long)(n - json_integer_value(count)));
+	} else if (n < json_integer_value(count)) {
+		snprintf(out, len, "FEWER THAN SEEN (%lld)!", (long long)json_integer_value(count));
+		*alarm = 1;
+	}
+	json_decref(doc);
+}
+
+static int print_page(const cli_config *cfg, const json_t *cases, uint32_t *left,
+                      const uint32_t *total, int *alarm)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(cases, i, c)
+	{
+		const char *ref = json_string_value(json_object_get(c, "case_ref"));
+		const char *state = json_string_value(json_object_get(c, "state"));
+		const char *week = json_string_value(json_object_get(c, "week"));
+		json_t *n = json_object_get(c, "envelopes");
+		char col[64];
+		if (ref == NULL || !abri_case_ref_valid(ref) || state == NULL || week == NULL ||
+		    !json_is_integer(n)) {
+			cli_err("malformed case entry in the server's answer");
+			return CLI_SERVER;
+		}
+		if (*left == 0)
+			return CLI_OK;
+		if ((*left)-- == *total)
+			printf("%-10s  %-8s%-8s  %5s  %s\n", "CASE", "STATE", "WEEK", "MSGS",
+			       "NEW");
+		new_column(cfg, ref, json_integer_value(n), col, sizeof col, alarm);
+		printf("%-10s  ", ref);
+		abri_fputs_safe(stdout, state);
+		printf("%*s", (int)(8 - (strlen(state) < 8 ? strlen(state) : 8)), "");
+		abri_fputs_safe(stdout, week);
+		printf("  %5lld  %s\n", (long long)json_integer_value(n), col);
+	}
+	return CLI_OK;
+}
+
+static int build_target(char *out, size_t n, uint32_t limit, const char *state, const char *cursor)
+{
+	char *esc = cursor ? abri_url_escape(cursor) : NULL;
+	int len = snprintf(out, n, "/v1/staff/cases?limit=%u%s%s%s%s", (unsigned)limit,
+	                   state ? "&state=" : "", state ? state : "", esc ? "&after=" : "",
+	                   esc ? esc : "");
+	free(esc);
+	return (len < 0 || (size_t)len >= n) ? -1 : 0;
+}
+
+static int list_cases(cli_session *s, const char *state, uint32_t limit)
+{
+	char target[2048];
+	char *cursor = NULL;
+	int alarm = 0, ex = CLI_OK;
+
+	const uint32_t total = limit;
+	for (unsigned page = 0; ex == CLI_OK && limit > 0 && page < 100000; page++) {
+		json_t *ans = NULL;
+		int status, rc;
+		if (build_target(target, sizeof target, limit < PAGE_MAX ? limit : PAGE_MAX, state,
+		                 cursor) < 0) {
+			ex = CLI_SERVER;
+			break;
+		}
+		rc = abri_client_call(&s->client, "GET", target, NULL, 1, &status, &ans);
+		if (rc < 0 || status != 200) {
+			ex = cli_call_failed("listing cases", rc, &s->client);
+		} else if ((ex = print_page(s->cfg, json_object_get(ans, "cases"), &limit, &total,
+		                            &alarm)) == CLI_OK) {
+			const char *next = json_string_value(json_object_get(ans, "next"));
+			free(cursor);
+			cursor = next ? strdup(next) : NULL;
+		}
+		json_decref(ans);
+		if (cursor == NULL)
+			break;
+	}
+	free(cursor);
+	if (ex == CLI_OK && limit == total)
+		printf("No cases.\n");
+	if (ex == CLI_OK && alarm) {
+		cli_alarm("a case shows fewer messages than you saw before: run `abri show` on it");
+		ex = CLI_ALARM;
+	}
+	return ex;
+}
+
+int cmd_cases(int argc, char **argv, cli_config *cfg)
+{
+	static const struct option opts[] = {
+	    {"state", required_argument, NULL, O_STATE},
+	    {"limit", required_argument, NULL, O_LIMIT},
+	    CLI_GLOBAL_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	const char *state = NULL;
+	uint32_t limit = UINT32_MAX;
+	cli_session s;
+	int c, ex;
+
+	while ((c = cli_next_opt(argc, argv, "h", opts, cfg, usage, &ex)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return ex;
+		if (c == O_STATE)
+			state = optarg;
+		else if (c == O_LIMIT && cli_parse_u32(optarg, 1, UINT32_MAX, &limit) < 0) {
+			cli_err("--limit: a number >= 1");
+			return CLI_USAGE;
+		}
+	}
+	if (optind != argc || (state && strcmp(state, "new") != 0 && strcmp(state, "open") != 0 &&
+	                       strcmp(state, "closed") != 0 && strcmp(state, "erased") != 0)) {
+		fputs(usage, stderr);
+		return CLI_USAGE;
+	}
+	if ((ex = cli_config_load(cfg)) != CLI_OK)
+		return ex;
+	if ((ex = cli_session_open(&s, cfg, CLI_NEED_KEY)) == CLI_OK)
+		ex = list_cases(&s, state, limit);
+	cli_session_close(&s);
+	return ex;
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* abri show: decrypt a case locally, verify every commitment, signature and
+ * chain, compare with what this workstation saw before, and say LOUDLY
+ * when anything is missing, moved, replayed, reordered or forged. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char usage[] =
+    "Usage: abri show REF [--json]\n"
+    "Decrypts and verifies case REF with your key. Exit code 2 on any alarm.\n";
+
+enum { O_JSON = OPT_CMD };
+
+static const char *text_of(const abri_case_msg *m)
+{
+	return json_string_value(json_object_get(m->body, "text"));
+}
+
+static void print_indented(const char *text)
+{
+	char *copy = strdup(text), *line, *next;
+	for (line = copy; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		fputs("    ", stdout);
+		abri_fputs_safe(stdout, line);
+		fputc('\n', stdout);
+	}
+	free(copy);
+}
+
+static void print_author(const abri_case_msg *m)
+{
+	char fp[40];
+	if (m->by_reporter) {
+		fputs("the reporter", stdout);
+		return;
+	}
+	abri_fingerprint(fp, m->author.ed_kid);
+	fputs("listener ", stdout);
+	abri_fputs_safe(stdout, m->author.name);
+	printf(" [%s]%s", fp, m->by_reader ? " (you)" : "");
+}
+
+static void print_msg(const abri_case_msg *m)
+{
+	const char *kind = m->info.kind ? abri_kind_name(m->info.kind) : NULL;
+	char why[1024];
+
+	printf("#%-3" PRIu32 " %-8s ", m->pos, kind ? kind : "?");
+	if (m->verified) {
+		fputs("from ", stdout);
+		print_author(m);
+		printf("  (list v%" PRIu32 ", message %llu of its author)\n", m->inner.list_version,
+		       (unsigned long long)m->inner.counter);
+	} else if (!m->for_me && !m->problems) {
+		fputs("-- not addressed to your key (cannot be read here)\n", stdout);
+	} else {
+		fputs("-- NOT VERIFIED\n", stdout);
+	}
+	if (m->problems || m->chain) {
+		abri_case_msg_explain(m, why, sizeof why);
+		printf("     !!! %s\n", why);
+	}
+	if (m->verified && text_of(m) != NULL) {
+		const char *lang = json_string_value(json_object_get(m->body, "lang"));
+		if (lang != NULL) {
+			fputs("    [language: ", stdout);
+			abri_fputs_safe(stdout, lang);
+			fputs("]\n", stdout);
+		}
+		print_indented(text_of(m));
+	}
+}
+
+static void print_case(const abri_case *cs, const json_t *answer)
+{
+	const char *purge = json_string_value(json_object_get(answer, "purge_after"));
+	printf("Case %s   state: ", cs->case_ref);
+	abri_fputs_safe(stdout, cs->state);
+	fputs("   week: ", stdout);
+	abri_fputs_safe(stdout, cs->week);
+	if (purge != NULL) {
+		fputs("   purge after: ", stdout);
+		abri_fputs_safe(stdout, purge);
+	}
+	printf("\n%zu message(s)\n\n", cs->n);
+	for (size_t i = 0; i < cs->n; i++)
+		print_msg(&cs->msgs[i]);
+}
+
+static json_t *msg_json(const abri_case_msg *m)
+{
+	char fp[40], why[1024];
+	const char *kind = m->info.kind ? abri_kind_name(m->info.kind) : NULL;
+	json_t *o = json_pack("{s:I, s:s?, s:b, s:b, s:b}", "pos", (json_int_t)m->pos, "kind", kind,
+	                      "readable", m->for_me && m->opened, "verified", m->verified, "alarm",
+	                      (m->problems || m->chain));
+	if (o == NULL)
+		return NULL;
+	if (m->problems || m->chain) {
+		abri_case_msg_explain(m, why, sizeof why);
+		json_object_set_new(o, "problems", json_string(why));
+	}
+	if (!m->verified)
+		return o;
+	abri_fingerprint(fp, m->author.ed_kid);
+	json_object_set_new(o, "author",
+	                    m->by_reporter ? json_pack("{s:s}", "role", "reporter")
+	                                   : json_pack("{s:s, s:s, s:s, s:b}", "role", "listener",
+	                                               "name", m->author.name, "fingerprint", fp,
+	                                               "you", m->by_reader));
+	json_object_set_new(o, "list_version", json_integer(m->inner.list_version));
+	json_object_set_new(o, "counter", json_integer((json_int_t)m->inner.counter));
+	if (m->body != NULL)
+		json_object_set(o, "body", m->body);
+	return o;
+}
+
+static int print_case_json(const abri_case *cs, size_t local_alarms)
+{
+	json_t *msgs = json_array();
+	for (size_t i = 0; msgs != NULL && i < cs->n; i++)
+		json_array_append_new(msgs, msg_json(&cs->msgs[i]));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:o}", "case_ref", cs->case_ref, "state",
+	                      cs->state, "week", cs->week, "alarm",
+	                      abri_case_alarming(cs) || local_alarms > 0, "local_alarms",
+	                      (json_int_t)local_alarms, "messages", msgs);
+	if (o == NULL || json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
+		json_decref(o);
+		return CLI_LOCAL;
+	}
+	fputc('\n', stdout);
+	json_decref(o);
+	return CLI_OK;
+}
+
+static int show(cli_session *s, const char *ref, int as_json)
+{
+	abri_case cs;
+	json_t *answer = NULL, *doc = NULL;
+	int ex = cli_case_fetch(s, ref, &cs, &answer);
+
+	if (ex != CLI_OK)
+		return ex;
+	if ((ex = cli_case_state_load(s->cfg, ref, &doc)) == CLI_OK) {
+		size_t local = cli_case_state_check(doc, &cs, s->key);
+		ex = as_json ? print_case_json(&cs, local) : (print_case(&cs, answer), CLI_OK);
+		if (ex == CLI_OK)
+			ex = cli_case_state_update(s->cfg, doc, &cs, s->key);
+		if (abri_case_alarming(&cs) || local > 0) {
+			cli_alarm("case %s did not verify (see above). Do not rely on the flagged "
+			          "messages; tell your security contact.",
+			          ref);
+			ex = CLI_ALARM;
+		}
+	}
+	json_decref(doc);
+	json_decref(answer);
+	abri_case_free(&cs);
+	return ex;
+}
+
+int cmd_show(int argc, char **argv, cli_config *cfg)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, O_JSON},
+	    CLI_GLOBAL_LONGOPTS,
+	    {NULL, 0, NULL, 0},
+	};
+	int c, ex, as_json = 0;
+	cli_session s;
+
+	while ((c = cli_next_opt(argc, argv, "h", opts, cfg, usage, &ex)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return ex;
+		if (c == O_JSON)
+			as_json = 1;
+	}
+	if (optind + 1 != argc) {
+		fputs(usage, stderr);
+		return CLI_USAGE;
+	}
+	if (!cli_ref_ok(argv[optind]))
+		return CLI_USAGE;
+	if ((ex = cli_config_load(cfg)) != CLI_OK)
+		return ex;
+	if ((ex = cli_session_open(&s, cfg, CLI_NEED_KEY)) == CLI_OK)
+		ex = show(&s, argv[optind], as_json);
+	cli_session_close(&s);
+	return ex;
+}

@@ -1,0 +1,799 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* Shared logic of the `abri` subcommands (see common.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "common.h"
+
+#define PASSPHRASE_MAX 1024u
+#define CONFIG_MAX     (64u * 1024u)
+#define STATE_MAX      (16u * 1024u * 1024u)
+
+/* ---- messages and exit codes ---- */
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("abri: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void cli_alarm(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("abri: !!! SECURITY ALARM: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int cli_exit_for(int rc)
+{
+	switch (rc) {
+	case ABRI_OK: return CLI_OK;
+	case ABRI_ERR_CRYPTO:
+	case ABRI_CLIENT_ERR_ROLLBACK:
+	case ABRI_CLIENT_ERR_TENANT: return CLI_ALARM;
+	case ABRI_CLIENT_ERR_CONNECT:
+	case ABRI_CLIENT_ERR_TIMEOUT:
+	case ABRI_CLIENT_ERR_PROTOCOL:
+	case ABRI_CLIENT_ERR_TRUNCATED:
+	case ABRI_CLIENT_ERR_SERVER:
+	case ABRI_CLIENT_ERR_NO_LIST:
+	case ABRI_CLIENT_ERR_RETRY: return CLI_SERVER;
+	default: return CLI_LOCAL;
+	}
+}
+
+int cli_call_failed(const char *what, int rc, const abri_client *c)
+{
+	/* A non-JSON answer (a proxy's error page...) still has a status. */
+	if (rc < 0 && !(rc == ABRI_CLIENT_ERR_SERVER && c->last_status != 0)) {
+		cli_err("%s: %s", what, abri_client_strerror(rc));
+		return cli_exit_for(rc);
+	}
+	if (c->last_error[0] != '\0') {
+		fprintf(stderr, "abri: %s: the server answered %d %s: ", what, c->last_status,
+		        c->last_error);
+		abri_fputs_safe(stderr, c->last_message);
+		fputc('\n', stderr);
+	} else {
+		cli_err("%s: unexpected answer from the server (HTTP %d)", what, c->last_status);
+	}
+	return c->last_status >= 400 && c->last_status < 500 ? CLI_REFUSED : CLI_SERVER;
+}
+
+int cli_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	errno = 0;
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int cli_ref_ok(const char *ref)
+{
+	if (ref != NULL && abri_case_ref_valid(ref))
+		return 1;
+	cli_err("not a case reference (10 characters, like 7K2M9QX4TB)");
+	return 0;
+}
+
+/* ---- options and configuration ---- */
+
+static int set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+	return *dst != NULL;
+}
+
+int cli_global_option(cli_config *cfg, int opt, const char *arg)
+{
+	switch (opt) {
+	case OPT_CONFIG: cfg->config_explicit = 1; return set_str(&cfg->config_path, arg);
+	case OPT_SERVER: return set_str(&cfg->server, arg);
+	case OPT_ORIGIN: return set_str(&cfg->origin, arg);
+	case OPT_DEPLOYMENT_ID: return set_str(&cfg->deployment_id, arg);
+	case OPT_KEY: return set_str(&cfg->key, arg);
+	case OPT_ORG_PUBLIC_KEY: return set_str(&cfg->org_public_key, arg);
+	case OPT_STATE_DIR: return set_str(&cfg->state_dir, arg);
+	case OPT_PASSPHRASE_FILE: return set_str(&cfg->passphrase_file, arg);
+	default: return 0;
+	}
+}
+
+int cli_next_opt(int argc, char **argv, const char *shortopts, const struct option *opts,
+                 cli_config *cfg, const char *usage, int *exit_code)
+{
+	for (;;) {
+		int c = getopt_long(argc, argv, shortopts, opts, NULL);
+		if (c == -1)
+			return -1;
+		if (c == 'h') {
+			fputs(usage, stdout);
+			fputs(CLI_GLOBAL_USAGE, stdout);
+			*exit_code = CLI_OK;
+			return CLI_OPT_EXIT;
+		}
+		if (c == '?' || c == ':') {
+			fputs(usage, stderr);
+			*exit_code = CLI_USAGE;
+			return CLI_OPT_EXIT;
+		}
+		if (c >= OPT_CONFIG && c < OPT_CMD) {
+			if (!cli_global_option(cfg, c, optarg)) {
+				*exit_code = CLI_LOCAL;
+				return CLI_OPT_EXIT;
+			}
+			continue;
+		}
+		return c;
+	}
+}
+
+static char *xdg_path(const char *env, const char *fallback, const char *leaf)
+{
+	const char *base = getenv(env), *home = getenv("HOME");
+	char buf[4096];
+	int n;
+	if (base != NULL && base[0] == '/')
+		n = snprintf(buf, sizeof buf, "%s/abri%s", base, leaf);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(buf, sizeof buf, "%s/%s/abri%s", home, fallback, leaf);
+	else
+		return NULL;
+	return (n < 0 || (size_t)n >= sizeof buf) ? NULL : strdup(buf);
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* A value from the file only fills what no flag set. */
+static int config_set(cli_config *cfg, const char *k, const char *v)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+	    {"server", offsetof(cli_config, server)},
+	    {"origin", offsetof(cli_config, origin)},
+	    {"deployment_id", offsetof(cli_config, deployment_id)},
+	    {"key", offsetof(cli_config, key)},
+	    {"org_public_key", offsetof(cli_config, org_public_key)},
+	    {"state_dir", offsetof(cli_config, state_dir)},
+	    {"passphrase_file", offsetof(cli_config, passphrase_file)},
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (strcmp(k, keys[i].key) != 0)
+			continue;
+		char **dst = (char **)((char *)cfg + keys[i].off);
+		return *dst != NULL || set_str(dst, v) ? 0 : -1;
+	}
+	return -1;
+}
+
+static int config_parse(cli_config *cfg, char *text)
+{
+	int lineno = 0;
+	for (char *line = text, *next; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		lineno++;
+		char *s = trim(line);
+		if (*s == '\0' || *s == '#')
+			continue;
+		char *eq = strchr(s, '=');
+		if (eq == NULL) {
+			cli_err("%s:%d: expected key = value", cfg->config_path, lineno);
+			return CLI_USAGE;
+		}
+		*eq = '\0';
+		if (config_set(cfg, trim(s), trim(eq + 1)) < 0) {
+			cli_err("%s:%d: unknown key '%s'", cfg->config_path, lineno, trim(s));
+			return CLI_USAGE;
+		}
+	}
+	return CLI_OK;
+}
+
+int cli_config_load(cli_config *cfg)
+{
+	uint8_t *text;
+	size_t len;
+	int rc = CLI_OK;
+
+	if (cfg->config_path == NULL)
+		cfg->config_path = xdg_path("XDG_CONFIG_HOME", ".config", "/abri.conf");
+	if (cfg->config_path != NULL) {
+		int r = abri_file_read(cfg->config_path, CONFIG_MAX, &text, &len);
+		if (r == ABRI_OK) {
+			rc = config_parse(cfg, (char *)text);
+			free(text);
+		} else if (cfg->config_explicit || errno != ENOENT) {
+			cli_err("cannot read %s: %s", cfg->config_path, strerror(errno));
+			return CLI_LOCAL;
+		}
+	}
+	if (rc == CLI_OK && cfg->state_dir == NULL)
+		cfg->state_dir = xdg_path("XDG_STATE_HOME", ".local/state", "");
+	/* abrid's public origin is usually the address we talk to. */
+	if (rc == CLI_OK && cfg->origin == NULL && cfg->server != NULL &&
+	    strncmp(cfg->server, "http://", 7) == 0) {
+		cfg->origin = strdup(cfg->server);
+		size_t n = cfg->origin ? strlen(cfg->origin) : 0;
+		if (n > 7 && cfg->origin[n - 1] == '/')
+			cfg->origin[n - 1] = '\0';
+	}
+	return rc;
+}
+
+void cli_config_free(cli_config *cfg)
+{
+	free(cfg->config_path);
+	free(cfg->server);
+	free(cfg->origin);
+	free(cfg->deployment_id);
+	free(cfg->key);
+	free(cfg->org_public_key);
+	free(cfg->state_dir);
+	free(cfg->passphrase_file);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+/* ---- passphrases ---- */
+
+void cli_passphrase_free(char *p)
+{
+	sodium_free(p); /* wipes */
+}
+
+static char *passphrase_from_file(const char *path)
+{
+	uint8_t *d;
+	size_t len;
+	if (abri_file_read(path, PASSPHRASE_MAX, &d, &len) < 0) {
+		cli_err("cannot read the passphrase file %s", path);
+		return NULL;
+	}
+	size_t n = strcspn((char *)d, "\r\n");
+	char *p = sodium_malloc(n + 1);
+	if (p != NULL) {
+		memcpy(p, d, n);
+		p[n] = '\0';
+	}
+	sodium_memzero(d, len);
+	free(d);
+	return p;
+}
+
+/* One line from the terminal with echo off. */
+static char *tty_read(int fd, const char *prompt)
+{
+	struct termios old, noecho;
+	char *p = sodium_malloc(PASSPHRASE_MAX + 1);
+	size_t n = 0;
+	char ch;
+
+	if (p == NULL)
+		return NULL;
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) < 0) {
+		sodium_free(p);
+		return NULL;
+	}
+	noecho = old;
+	noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	noecho.c_lflag |= ICANON;
+	tcsetattr(fd, TCSAFLUSH, &noecho);
+	while (read(fd, &ch, 1) == 1 && ch != '\n' && ch != '\r')
+		if (n < PASSPHRASE_MAX)
+			p[n++] = ch;
+	p[n] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* only cosmetic */
+	}
+	return p;
+}
+
+char *cli_passphrase_get(const cli_config *cfg, const char *prompt, int confirm)
+{
+	if (cfg->passphrase_file != NULL)
+		return passphrase_from_file(cfg->passphrase_file);
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		cli_err("no terminal to ask the passphrase on (use --passphrase-file)");
+		return NULL;
+	}
+	char *p = tty_read(fd, prompt), *q = NULL;
+	if (p != NULL && confirm) {
+		q = tty_read(fd, "Repeat the passphrase: ");
+		if (q == NULL || strcmp(p, q) != 0) {
+			cli_err("the passphrases differ");
+			sodium_free(p);
+			p = NULL;
+		}
+		sodium_free(q);
+	}
+	close(fd);
+	return p;
+}
+
+/* ---- keys ---- */
+
+int cli_key_load(const cli_config *cfg, const char *path, abri_keypair **out)
+{
+	char *pass = NULL;
+	char prompt[512];
+	int enc = abri_keyfile_is_encrypted(path);
+
+	*out = NULL;
+	if (enc < 0) {
+		cli_err("cannot read the key file %s: %s", path, abri_strerror(enc));
+		return CLI_LOCAL;
+	}
+	if (enc == 1) {
+		snprintf(prompt, sizeof prompt, "Passphrase for %s: ", path);
+		if ((pass = cli_passphrase_get(cfg, prompt, 0)) == NULL)
+			return CLI_LOCAL;
+	}
+	abri_keypair *k = abri_keypair_new();
+	int rc = k ? abri_keyfile_read(path, k, pass) : ABRI_ERR_NOMEM;
+	if (pass != NULL)
+		cli_passphrase_free(pass);
+	if (rc < 0) {
+		cli_err("cannot open the key file %s: %s", path,
+		        rc == ABRI_ERR_PASSPHRASE ? "wrong passphrase" : abri_strerror(rc));
+		abri_keypair_free(k);
+		return CLI_LOCAL;
+	}
+	*out = k;
+	return CLI_OK;
+}
+
+void cli_print_key(FILE *f, const abri_keypair *k)
+{
+	char fe[40], fx[40];
+	abri_fingerprint(fe, k->ed_kid);
+	abri_fingerprint(fx, k->x_kid);
+	fprintf(f, "  signing key fingerprint: %s\n  sealing key fingerprint: %s\n", fe, fx);
+}
+
+/* ---- session with abrid ---- */
+
+static int require(const char *v, const char *key, const char *flag)
+{
+	if (v != NULL && v[0] != '\0')
+		return 1;
+	cli_err("missing setting '%s' (config file, or --%s)", key, flag);
+	return 0;
+}
+
+static int list_refused(int rc, const abri_list_change *chg, const abri_client *c)
+{
+	switch (rc) {
+	case ABRI_CLIENT_ERR_ROLLBACK:
+		if (chg->old_version > chg->new_version)
+			cli_alarm("the server serves recipient list version %" PRIu32
+			          " but version %" PRIu32
+			          " was already seen here: ROLLBACK refused",
+			          chg->new_version, chg->old_version);
+		else
+			cli_alarm(
+			    "the server serves a recipient list with the same version as one seen "
+			    "here but different content: refused");
+		return CLI_ALARM;
+	case ABRI_ERR_CRYPTO:
+	case ABRI_ERR_INVALID:
+		cli_alarm("the recipient list does not verify with the pinned organisation key "
+		          "(or names another deployment): refused");
+		return CLI_ALARM;
+	case ABRI_CLIENT_ERR_NO_LIST:
+		cli_err("the server has no recipient list yet (abri admin upload-recipients)");
+		return CLI_SERVER;
+	default: return cli_call_failed("recipient list", rc, c);
+	}
+}
+
+static void list_warnings(const cli_session *s, const abri_list_change *chg)
+{
+	const abri_recipients *cur = s->lists.current;
+	if (chg->expired)
+		cli_err("WARNING: the recipient list (version %" PRIu32
+		        ") has EXPIRED; ask the key "
+		        "holders for a new one",
+		        cur->version);
+	else if (chg->expires_soon)
+		cli_err("warning: the recipient list (version %" PRIu32 ") expires in %lld day(s)",
+		        cur->version, (long long)((chg->not_after - time(NULL)) / 86400));
+	if (s->key == NULL)
+		return;
+	const abri_member *me = abri_recipients_by_ed_kid(cur, s->key->ed_kid);
+	if (me == NULL || me->role != ABRI_ROLE_LISTENER ||
+	    memcmp(me->x25519_pk, s->key->x25519_pk, ABRI_X25519_PK) != 0)
+		cli_err("warning: your key is not a listener of the current recipient list");
+}
+
+static int session_connect(cli_session *s, unsigned flags)
+{
+	abri_list_change *chg = calloc(1, sizeof *chg);
+	int rc, ex = CLI_OK;
+
+	if (chg == NULL)
+		return CLI_LOCAL;
+	abri_lists_init(&s->lists, &s->client, s->cfg->state_dir, s->org_pk);
+	rc = abri_client_get_config(&s->client, &s->scfg);
+	if (rc == ABRI_CLIENT_ERR_TENANT) {
+		cli_alarm("the server serves another deployment than '%s'", s->cfg->deployment_id);
+		ex = CLI_ALARM;
+	} else if (rc < 0) {
+		ex = cli_call_failed("fetching /v1/config", rc, &s->client);
+	} else if ((rc = abri_lists_accept_current(&s->lists, s->scfg.recipients, time(NULL),
+	                                           chg)) < 0) {
+		ex = list_refused(rc, chg, &s->client);
+	} else {
+		if (chg->changed)
+			abri_list_change_print(stderr, chg);
+		list_warnings(s, chg);
+		if (chg->expired && (flags & CLI_FOR_SEALING)) {
+			cli_alarm("refusing to seal to an expired recipient list");
+			ex = CLI_ALARM;
+		}
+	}
+	free(chg);
+	return ex;
+}
+
+int cli_session_open(cli_session *s, cli_config *cfg, unsigned flags)
+{
+	int need_key = (flags & CLI_NEED_KEY) != 0, ex;
+
+	memset(s, 0, sizeof *s);
+	s->cfg = cfg;
+	if (!require(cfg->server, "server", "server") ||
+	    !require(cfg->deployment_id, "deployment_id", "deployment-id") ||
+	    !require(cfg->org_public_key, "org_public_key", "org-public-key") ||
+	    !require(cfg->state_dir, "state_dir", "state-dir") ||
+	    (need_key &&
+	     (!require(cfg->key, "key", "key") || !require(cfg->origin, "origin", "origin"))))
+		return CLI_USAGE;
+	if (abri_org_pk_load(s->org_pk, cfg->org_public_key) < 0) {
+		cli_err("cannot load the organisation public key from '%s'", cfg->org_public_key);
+		return CLI_LOCAL;
+	}
+	if (abri_client_init(&s->client, cfg->server, cfg->origin, cfg->deployment_id) < 0) {
+		cli_err("bad server address or deployment id (server is http://host:port or "
+		        "unix:/path; https is not supported, see docs/cli.md)");
+		return CLI_USAGE;
+	}
+	if (abri_mkdir_p(cfg->state_dir, 0700) < 0) {
+		cli_err("cannot create the state directory %s: %s", cfg->state_dir,
+		        strerror(errno));
+		return CLI_LOCAL;
+	}
+	if (need_key) {
+		if ((ex = cli_key_load(cfg, cfg->key, &s->key)) != CLI_OK)
+			return ex;
+		s->client.staff = s->key;
+	}
+	return session_connect(s, flags);
+}
+
+void cli_session_close(cli_session *s)
+{
+	abri_lists_free(&s->lists);
+	abri_server_config_free(&s->scfg);
+	if (s->key != NULL)
+		abri_keypair_free(s->key);
+	s->key = NULL;
+}
+
+int cli_case_fetch(cli_session *s, const char *ref, abri_case *cs, json_t **answer)
+{
+	char target[64];
+	json_t *ans = NULL;
+	int status, rc;
+	abri_reader rd = {.listener = s->key};
+
+	memset(cs, 0, sizeof *cs);
+	snprintf(target, sizeof target, "/v1/staff/cases/%s", ref);
+	rc = abri_client_call(&s->client, "GET", target, NULL, 1, &status, &ans);
+	if (rc < 0 || status != 200) {
+		json_decref(ans);
+		return cli_call_failed("fetching the case", rc, &s->client);
+	}
+	rc = abri_case_load(cs, ans);
+	if (rc == ABRI_OK && strcmp(cs->case_ref, ref) != 0) {
+		cli_alarm("asked for case %s, the server answered with another case", ref);
+		json_decref(ans);
+		abri_case_free(cs);
+		return CLI_ALARM;
+	}
+	if (rc == ABRI_OK)
+		rc = abri_case_verify(cs, &rd, &s->lists, s->scfg.max_padded);
+	if (rc < 0) {
+		cli_err("cannot read the case: %s", abri_client_strerror(rc));
+		json_decref(ans);
+		abri_case_free(cs);
+		return cli_exit_for(rc);
+	}
+	if (answer != NULL)
+		*answer = ans;
+	else
+		json_decref(ans);
+	return CLI_OK;
+}
+
+/* ---- local case state ---- */
+
+static int case_state_path(const cli_config *cfg, const char *ref, char *out, size_t n,
+                           int dir_only)
+{
+	int len = dir_only ? snprintf(out, n, "%s/cases", cfg->state_dir)
+	                   : snprintf(out, n, "%s/cases/%s.json", cfg->state_dir, ref);
+	return (len < 0 || (size_t)len >= n || !abri_case_ref_valid(ref)) ? -1 : 0;
+}
+
+int cli_case_state_load(const cli_config *cfg, const char *ref, json_t **doc)
+{
+	char path[4096];
+	uint8_t *d;
+	size_t len;
+	json_error_t jerr;
+
+	*doc = NULL;
+	if (case_state_path(cfg, ref, path, sizeof path, 0) < 0)
+		return CLI_LOCAL;
+	int rc = abri_file_read(path, STATE_MAX, &d, &len);
+	if (rc == ABRI_ERR_IO && errno == ENOENT) {
+		*doc = json_object();
+		return *doc ? CLI_OK : CLI_LOCAL;
+	}
+	if (rc == ABRI_OK) {
+		*doc = json_loadb((const char *)d, len, JSON_REJECT_DUPLICATES, &jerr);
+		free(d);
+	}
+	if (*doc == NULL || !json_is_object(*doc)) {
+		cli_err("the local state file %s is unreadable or corrupt", path);
+		json_decref(*doc);
+		*doc = NULL;
+		return CLI_LOCAL;
+	}
+	return CLI_OK;
+}
+
+int cli_case_state_save(const cli_config *cfg, const char *ref, json_t *doc)
+{
+	char path[4096], dir[4096];
+	if (case_state_path(cfg, ref, path, sizeof path, 0) < 0 ||
+	    case_state_path(cfg, ref, dir, sizeof dir, 1) < 0 || abri_mkdir_p(dir, 0700) < 0) {
+		cli_err("cannot write the local state of case %s", ref);
+		return CLI_LOCAL;
+	}
+	char *text = json_dumps(doc, JSON_COMPACT);
+	int rc = text ? abri_file_write_atomic(path, text, strlen(text), 0600) : ABRI_ERR_NOMEM;
+	free(text);
+	if (rc < 0) {
+		cli_err("cannot write %s: %s", path, abri_strerror(rc));
+		return CLI_LOCAL;
+	}
+	return CLI_OK;
+}
+
+static int seen_has(const json_t *seen, const char *b64)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(seen, i, v) if (json_is_string(v) &&
+	                                   strcmp(json_string_value(v), b64) == 0) return 1;
+	return 0;
+}
+
+int cli_case_state_merge(json_t *doc, const abri_case *cs)
+{
+	json_t *seen = json_object_get(doc, "seen");
+	if (!json_is_array(seen)) {
+		seen = json_array();
+		if (seen == NULL || json_object_set_new(doc, "seen", seen) < 0)
+			return CLI_LOCAL;
+	}
+	for (size_t i = 0; i < cs->n; i++) {
+		/* Only what looked genuine: a flagged intruder that the server
+		 * takes back must not read as a lost message later. */
+		if (cs->msgs[i].env == NULL || cs->msgs[i].problems || cs->msgs[i].chain)
+			continue;
+		char *h = abri_b64_encode(cs->msgs[i].hash, ABRI_HASH_BYTES);
+		int rc = (h == NULL ||
+		          (!seen_has(seen, h) && json_array_append_new(seen, json_string(h)) < 0));
+		free(h);
+		if (rc)
+			return CLI_LOCAL;
+	}
+	return json_object_set_new(doc, "count", json_integer((json_int_t)cs->n)) < 0 ? CLI_LOCAL
+	                                                                              : CLI_OK;
+}
+
+size_t cli_case_state_missing(const json_t *doc, const abri_case *cs)
+{
+	size_t i, missing = 0;
+	json_t *v;
+	uint8_t h[ABRI_HASH_BYTES];
+	json_array_foreach(json_object_get(doc, "seen"), i, v)
+	{
+		const char *s = json_string_value(v);
+		int found = 0;
+		if (s == NULL || abri_b64_decode_exact(s, h, sizeof h) < 0)
+			continue;
+		for (size_t j = 0; j < cs->n && !found; j++)
+			found =
+			    cs->msgs[j].env != NULL && memcmp(cs->msgs[j].hash, h, sizeof h) == 0;
+		if (!found) {
+			char hex[17];
+			sodium_bin2hex(hex, sizeof hex, h, 8);
+			cli_alarm("a message you saw before has DISAPPEARED from this case "
+			          "(envelope hash %s...)",
+			          hex);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+static json_t *own_entry(const json_t *doc, const uint8_t kid[ABRI_KEY_ID_BYTES])
+{
+	char *k = abri_b64_encode(kid, ABRI_KEY_ID_BYTES);
+	json_t *e = k ? json_object_get(json_object_get(doc, "own"), k) : NULL;
+	free(k);
+	return e;
+}
+
+uint64_t cli_case_state_own(const json_t *doc, const uint8_t kid[ABRI_KEY_ID_BYTES])
+{
+	json_int_t c = json_integer_value(json_object_get(own_entry(doc, kid), "counter"));
+	return c > 0 ? (uint64_t)c : 0;
+}
+
+int cli_case_state_set_own(json_t *doc, const uint8_t kid[ABRI_KEY_ID_BYTES], uint64_t counter,
+                           const uint8_t hash[ABRI_HASH_BYTES])
+{
+	json_t *own = json_object_get(doc, "own");
+	char *k = abri_b64_encode(kid, ABRI_KEY_ID_BYTES);
+	char *h = abri_b64_encode(hash, ABRI_HASH_BYTES);
+	int rc = -1;
+
+	if (!json_is_object(own)) {
+		own = json_object();
+		if (own == NULL || json_object_set_new(doc, "own", own) < 0)
+			own = NULL;
+	}
+	if (own != NULL && k != NULL && h != NULL)
+		rc = json_object_set_new(
+		    own, k, json_pack("{s:I, s:s}", "counter", (json_int_t)counter, "hash", h));
+	free(k);
+	free(h);
+	return rc < 0 ? CLI_LOCAL : CLI_OK;
+}
+
+/* ---- writing key pairs ---- */
+
+int cli_keygen_paths(cli_keygen *g, const char *prefix_or_dir, int server_dir)
+{
+	int a = snprintf(g->key_path, sizeof g->key_path, server_dir ? "%s/server.key" : "%s.key",
+	                 prefix_or_dir);
+	int b = snprintf(g->pub_path, sizeof g->pub_path,
+	                 server_dir ? "%s/server.pub.json" : "%s.pub.json", prefix_or_dir);
+	if (a < 0 || b < 0 || (size_t)a >= sizeof g->key_path || (size_t)b >= sizeof g->pub_path) {
+		cli_err("path too long");
+		return CLI_USAGE;
+	}
+	return CLI_OK;
+}
+
+static char *new_passphrase(const cli_config *cfg, const cli_keygen *g)
+{
+	char prompt[4200];
+	snprintf(prompt, sizeof prompt, "New passphrase for %s: ", g->key_path);
+	char *p = cli_passphrase_get(cfg, prompt, 1);
+	if (p != NULL && strlen(p) < 8) {
+		cli_err("the passphrase is too short (8 characters at least; --no-passphrase for "
+		        "none)");
+		cli_passphrase_free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+int cli_keygen_write(const cli_config *cfg, cli_keygen *g, abri_keypair **out)
+{
+	int encrypted = !g->no_passphrase && g->role != ABRI_ROLE_SERVER;
+	char *pass = NULL;
+	int rc;
+
+	if (access(g->key_path, F_OK) == 0 || access(g->pub_path, F_OK) == 0) {
+		cli_err("%s or %s exists already: refusing to overwrite a key", g->key_path,
+		        g->pub_path);
+		return CLI_LOCAL;
+	}
+	if (encrypted && (pass = new_passphrase(cfg, g)) == NULL)
+		return CLI_LOCAL;
+	abri_keypair *k = abri_keypair_new();
+	rc = k ? abri_keypair_generate(k, g->role) : ABRI_ERR_NOMEM;
+	if (rc == ABRI_OK)
+		rc = abri_keyfile_write(g->key_path, k, pass, g->kdf_fast ? 1 : 0,
+		                        g->kdf_fast ? 8192 : 0, g->kdf_fast ? 1 : 0);
+	if (pass != NULL)
+		cli_passphrase_free(pass);
+	if (rc == ABRI_OK && (rc = abri_pubfile_write(g->pub_path, k, g->name, g->epoch)) < 0)
+		unlink(g->key_path); /* no secret key without its public half */
+	if (rc < 0) {
+		cli_err("cannot write the key: %s", abri_strerror(rc));
+		abri_keypair_free(k);
+		return CLI_LOCAL;
+	}
+	printf("Wrote %s (%s) and %s\n", g->key_path, encrypted ? "encrypted" : "NOT encrypted",
+	       g->pub_path);
+	cli_print_key(stdout, k);
+	if (out != NULL)
+		*out = k;
+	else
+		abri_keypair_free(k);
+	return CLI_OK;
+}
+
+size_t cli_case_state_check(const json_t *doc, const abri_case *cs, const abri_keypair *me)
+{
+	abri_chain_pos pos;
+	size_t alarms = cli_case_state_missing(doc, cs);
+	uint64_t mine = cli_case_state_own(doc, me->ed_kid);
+
+	abri_case_next(cs, me->ed_kid, &pos);
+	if (mine >= pos.counter) {
+		cli_alarm(
+		    "you wrote message %llu of your chain in this case, the server shows only "
+		    "%llu: your messages have DISAPPEARED",
+		    (unsigned long long)mine, (unsigned long long)(pos.counter - 1));
+		alarms++;
+	}
+	return alarms;
+}
+
+int cli_case_state_update(const cli_config *cfg, json_t *doc, const abri_case *cs,
+                          const abri_keypair *me)
+{
+	abri_chain_pos pos;
+	int ex = cli_case_state_merge(doc, cs);
+
+	abri_case_next(cs, me->ed_kid, &pos);
+	if (ex == CLI_OK && pos.counter - 1 > cli_case_state_own(doc, me->ed_kid))
+		ex = cli_case_state_set_own(doc, me->ed_kid, pos.counter - 1, pos.prev);
+	if (ex == CLI_OK)
+		ex = cli_case_state_save(cfg, cs->case_ref, doc);
+	return ex;
+}
