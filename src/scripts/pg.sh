@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The embedded PostgreSQL: a private cluster under DATA_DIR, listening only
+# on a Unix socket in DATA_DIR/pg-socket (no TCP), database "abri", role
+# "abri". Used by `up.sh` when no DSN is configured and by the test harness.
+#
+#   pg.sh start DATA_DIR    initdb if needed, then start (idempotent)
+#   pg.sh stop DATA_DIR
+#   pg.sh dsn DATA_DIR      print the libpq connection string
+#
+# PostgreSQL refuses to run as root: when run as root the cluster belongs to
+# the unprivileged system user $ABRI_PG_USER (default "abri"), created if
+# missing.
+set -euo pipefail
+
+cmd=${1:?usage: pg.sh start|stop|dsn DATA_DIR}
+dir=${2:?usage: pg.sh start|stop|dsn DATA_DIR}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+pgdata=$dir/pgdata
+sock=$dir/pg-socket
+log=$dir/postgresql.log
+
+PGBIN=${PGBIN:-}
+if [ -z "$PGBIN" ]; then
+  for v in 17 16 15; do
+    [ -x /usr/lib/postgresql/$v/bin/initdb ] && { PGBIN=/usr/lib/postgresql/$v/bin; break; }
+  done
+fi
+[ -n "$PGBIN" ] || { echo "pg.sh: PostgreSQL server binaries not found (run src/scripts/deps.sh)" >&2; exit 1; }
+
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u "$PGUSER_OS" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+PGUSER_OS=$(id -un)
+if [ "$(id -u)" -eq 0 ]; then
+  PGUSER_OS=${ABRI_PG_USER:-abri}
+  id "$PGUSER_OS" >/dev/null 2>&1 ||
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PGUSER_OS"
+fi
+
+if [ "$cmd" = start ] && [ "$(id -u)" -eq 0 ] && ! runuser -u "$PGUSER_OS" -- test -x "$dir"; then
+  echo "pg.sh: $dir is not reachable by the unprivileged user $PGUSER_OS that runs PostgreSQL" >&2
+  echo "pg.sh: (a parent directory is private); choose another data directory, e.g. ABRI_DATA_DIR=/var/lib/abri" >&2
+  exit 1
+fi
+
+case "$cmd" in
+dsn)
+  echo "host=$sock dbname=abri user=abri"
+  ;;
+start)
+  if [ ! -s "$pgdata/PG_VERSION" ]; then
+    mkdir -p "$pgdata" "$sock"
+    [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$pgdata" "$sock"
+    chmod 700 "$pgdata"
+    # The socket directory is the access boundary (trust auth on a socket
+    # only the owner, and root, can reach).
+    chmod 700 "$sock"
+    as_owner "$PGBIN/initdb" -D "$pgdata" -U abri -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+      { cat "$dir/initdb.log" >&2; exit 1; }
+    cat >>"$pgdata/postgresql.conf" <<CONF
+# abri: Unix socket only, and no more history than PostgreSQL needs.
+listen_addresses = ''
+unix_socket_directories = '$sock'
+unix_socket_permissions = 0700
+track_commit_timestamp = off
+archive_mode = off
+log_connections = off
+log_disconnections = off
+log_line_prefix = '%m [%p] '
+log_statement = 'none'
+log_min_error_statement = panic
+fsync = on
+synchronous_commit = on
+CONF
+  fi
+  if as_owner "$PGBIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
+    :
+  else
+    touch "$log"; [ "$(id -u)" -eq 0 ] && chown "$PGUSER_OS" "$log"
+    as_owner "$PGBIN/pg_ctl" -D "$pgdata" -l "$log" -w -t 60 start >/dev/null ||
+      { tail -n 30 "$log" >&2; exit 1; }
+  fi
+  if ! as_owner "$PGBIN/psql" -h "$sock" -U abri -d postgres -Atqc "select 1 from pg_database where datname='abri'" | grep -q 1; then
+    as_owner "$PGBIN/createdb" -h "$sock" -U abri abri
+  fi
+  ;;
+stop)
+  if [ -s "$pgdata/PG_VERSION" ]; then
+    as_owner "$PGBIN/pg_ctl" -D "$pgdata" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  ;;
+*)
+  echo "pg.sh: unknown command $cmd" >&2; exit 1
+  ;;
+esac

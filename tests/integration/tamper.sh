@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# A hostile or broken server: the listener's CLI must notice. The test
+# plays the server by editing PostgreSQL directly, then checks that
+# `abri show` exits 2 and names the problem: a message moved from another
+# case, a replayed message, a dropped message, and a rolled-back
+# recipient list.
+source "$(dirname "$0")/../harness/env.sh"
+abri_env_up
+SRV="unix:$T/abrid.sock"
+rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }
+
+rep submit --text "case A report" --token-out "$T/tokA" >"$T/a.json" || fail "submit A"
+rep submit --text "case B report" --token-out "$T/tokB" >"$T/b.json" || fail "submit B"
+A=$(jq -r .case_ref "$T/a.json"); B=$(jq -r .case_ref "$T/b.json")
+abri_cli l1 reply "$A" -m "first answer" >/dev/null || fail "reply 1"
+rep message --token-file "$T/tokA" --text "more details" >/dev/null || fail "follow-up"
+abri_cli l1 reply "$A" -m "second answer" >/dev/null || fail "reply 2"
+abri_cli l2 show "$A" >/dev/null || fail "clean case A does not verify"
+abri_cli l2 show "$B" >/dev/null || fail "clean case B does not verify"
+ok "clean cases verify (exit 0)"
+
+# show_flags WHAT PATTERN: abri show must exit 2 and print PATTERN
+show_flags() {
+  local rc=0
+  abri_cli l2 show "$A" >"$T/show.txt" 2>&1 || rc=$?
+  [ "$rc" = 2 ] || fail "$1: abri show exited $rc, expected 2: $(cat "$T/show.txt")"
+  grep -qiE "$2" "$T/show.txt" || fail "$1: abri show did not say /$2/: $(cat "$T/show.txt")"
+  ok "$1 is flagged"
+}
+
+next_pos() { abri_db "select coalesce(max(pos), 0) + 1 from envelopes where case_ref = '$A'"; }
+
+# 1. Moved: B's report appended to case A.
+abri_db "insert into envelopes (case_ref, pos, kind, envelope, envelope_hash, submission_tag)
+         select '$A', $(next_pos), kind, envelope, sha256(envelope_hash || '\\x00'::bytea),
+                sha256(submission_tag || '\\x00'::bytea) from envelopes where case_ref = '$B' and pos = 1"
+show_flags "an envelope moved from another case" "another case|wrong thread|moved"
+abri_db "delete from envelopes where case_ref = '$A' and pos = (select max(pos) from envelopes where case_ref = '$A')"
+
+# 2. Replayed: A's first reply stored a second time.
+abri_db "insert into envelopes (case_ref, pos, kind, envelope, envelope_hash, submission_tag)
+         select '$A', $(next_pos), kind, envelope, sha256(envelope_hash || '\\x01'::bytea),
+                sha256(submission_tag || '\\x01'::bytea) from envelopes where case_ref = '$A' and pos = 2"
+show_flags "a replayed envelope" "replay|duplicate"
+abri_db "delete from envelopes where case_ref = '$A' and pos = (select max(pos) from envelopes where case_ref = '$A')"
+
+abri_cli l2 show "$A" >/dev/null || fail "case A does not verify after undoing the tampering"
+
+# 3. Dropped: the first reply disappears (the second reply's chain shows the gap).
+abri_db "delete from envelopes where case_ref = '$A' and pos = 2"
+show_flags "a dropped message" "missing|gap"
+
+# 4. Rolled-back list: the listener saw version 2, the server serves version 1 again.
+abri_sign_list 2 "$T/list2.json" "$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json"
+abri_cli l1 admin upload-recipients "$T/list2.json" >/dev/null || fail "upload list 2"
+abri_cli l2 show "$B" >/dev/null || fail "show B under list 2"
+abri_db "delete from recipient_lists where version = 2"
+abrid_stop; abrid_start   # abrid caches the lists it loaded
+rc=0; abri_cli l2 show "$B" >"$T/show.txt" 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "rolled-back list: abri show exited $rc, expected 2"
+grep -qiE "roll|lower|older" "$T/show.txt" || fail "rolled-back list not named: $(cat "$T/show.txt")"
+ok "a rolled-back recipient list is refused"
+echo "tamper: all checks passed"
