@@ -16,8 +16,18 @@ ref=$(jq -r .case_ref "$T/sub.json")
 rep seal --text "a report that is never accepted" >"$T/good.json" || fail "reporter seal"
 env_b64=$(jq -r .envelope "$T/good.json")
 
-# env_with CMD: the good envelope's bytes through a filter, re-encoded
-env_with() { base64 -d <<<"$env_b64" | "$@" | base64 -w0; }
+base64 -d <<<"$env_b64" >"$T/env.bin"
+# env_patch OFFSET OCTAL-ESCAPES: the good envelope with bytes replaced at OFFSET, re-encoded
+env_patch() {
+  local n
+  n=$(printf "$2" | wc -c)
+  { head -c "$1" "$T/env.bin"; printf "$2"; tail -c +$(($1 + n + 1)) "$T/env.bin"; } | base64 -w0
+}
+# env_flip OFFSET: the good envelope with the byte at OFFSET changed
+env_flip() {
+  { head -c "$1" "$T/env.bin"; tail -c +$(($1 + 1)) "$T/env.bin" | head -c 1 | tr '\000-\377' '\001-\377\000';
+    tail -c +$(($1 + 2)) "$T/env.bin"; } | base64 -w0
+}
 # body_with_env B64: the good body with another envelope
 body_with_env() { jq -c --arg e "$1" '.envelope = $e' "$T/good.json"; }
 
@@ -48,18 +58,18 @@ post /v1/cases "$(jq -c 'del(.lookup_key)' <<<"$good")" 400 bad_field "missing l
 post /v1/cases "$(jq -c '.lookup_key = "AAAA"' <<<"$good")" 400 bad_lookup_key "short lookup key"
 post /v1/cases "$(jq -c '.submission_id = "!!!"' <<<"$good")" 400 bad_submission_id "submission id not base64"
 post /v1/cases "$(body_with_env 'not base64!')" 400 bad_envelope "envelope not base64"
-post /v1/cases "$(body_with_env "$(env_with sh -c 'printf XBR1; tail -c +5')")" 400 bad_envelope "wrong magic"
-post /v1/cases "$(body_with_env "$(env_with sh -c 'head -c 4; printf "\002"; tail -c +6')")" 400 bad_envelope "wrong version"
-post /v1/cases "$(body_with_env "$(env_with sh -c 'head -c 5; printf "\003"; tail -c +7')")" 400 bad_kind "reply kind on the reporter endpoint"
-post /v1/cases "$(body_with_env "$(env_with head -c 100)")" 400 bad_envelope "truncated envelope"
-post /v1/cases "$(body_with_env "$(env_with sh -c 'cat; printf x')")" 400 bad_bucket "body not a padding bucket"
+post /v1/cases "$(body_with_env "$(env_patch 0 XBR1)")" 400 bad_envelope "wrong magic"
+post /v1/cases "$(body_with_env "$(env_patch 4 '\002')")" 400 bad_envelope "wrong version"
+post /v1/cases "$(body_with_env "$(env_patch 5 '\003')")" 400 bad_kind "reply kind on the reporter endpoint"
+post /v1/cases "$(body_with_env "$(head -c 100 "$T/env.bin" | base64 -w0)")" 400 bad_envelope "truncated envelope"
+post /v1/cases "$(body_with_env "$({ cat "$T/env.bin"; printf x; } | base64 -w0)")" 400 bad_bucket "body not a padding bucket"
 # header: magic 4, version 1, kind 1, tenant length 1, tenant, list version 4,
 # stanza count 1, then the first stanza: type 1, key id 16.
 kid_at=$((4 + 1 + 1 + 1 + ${#DEPLOYMENT} + 4 + 1 + 1))
-post /v1/cases "$(body_with_env "$(env_with sh -c "head -c $kid_at; head -c 1 | tr '\000-\377' '\001-\377\000'; cat")")" \
+post /v1/cases "$(body_with_env "$(env_flip "$kid_at")")" \
   400 unknown_recipient "unknown recipient key id"
 lv_at=$((4 + 1 + 1 + 1 + ${#DEPLOYMENT}))
-post /v1/cases "$(body_with_env "$(env_with sh -c "head -c $lv_at; printf '\011\000\000\000'; tail -c +$((lv_at + 5))")")" \
+post /v1/cases "$(body_with_env "$(env_patch "$lv_at" '\011\000\000\000')")" \
   409 recipients_changed "sealed under another list version"
 big=$(head -c 1100000 /dev/zero | tr '\0' 'A')
 post /v1/cases "{\"envelope\": \"$big\"}" 413 body_too_large "oversized body"
