@@ -6,6 +6,7 @@
 #   pg.sh start DATA_DIR    initdb if needed, then start (idempotent)
 #   pg.sh stop DATA_DIR
 #   pg.sh dsn DATA_DIR      print the libpq connection string
+#   pg.sh reachable DATA_DIR   exit 0 if the cluster's owner can reach DATA_DIR
 #
 # PostgreSQL refuses to run as root: when run as root the cluster belongs to
 # the unprivileged system user $ABRI_PG_USER (default "abri"), created if
@@ -43,7 +44,9 @@ if [ "$(id -u)" -eq 0 ]; then
     useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$PGUSER_OS"
 fi
 
-if [ "$cmd" = start ] && [ "$(id -u)" -eq 0 ] && ! runuser -u "$PGUSER_OS" -- test -x "$dir"; then
+reachable() { [ "$(id -u)" -ne 0 ] || runuser -u "$PGUSER_OS" -- test -x "$dir"; }
+if [ "$cmd" = reachable ]; then reachable; exit; fi
+if [ "$cmd" = start ] && ! reachable; then
   echo "pg.sh: $dir is not reachable by the unprivileged user $PGUSER_OS that runs PostgreSQL" >&2
   echo "pg.sh: (a parent directory is private); choose another data directory, e.g. ABRI_DATA_DIR=/var/lib/abri" >&2
   exit 1

@@ -35,6 +35,14 @@ ABRID=$BUILD/src/abrid/abrid
 
 mkdir -p "$DATA"
 DATA=$(cd "$DATA" && pwd)
+if [ -z "${ABRI_DSN:-}${ABRI_DATA_DIR:-}" ] && ! "$ROOT/src/scripts/pg.sh" reachable "$DATA"; then
+  # Running as root from a private directory (say /root): PostgreSQL runs
+  # as an unprivileged user that cannot enter it.
+  rmdir "$DATA" 2>/dev/null || true
+  DATA=/var/lib/abri-dev
+  mkdir -p "$DATA"
+  say "$ROOT is private to root: using $DATA as the data directory"
+fi
 
 started_pg=0
 DSN=${ABRI_DSN:-}
