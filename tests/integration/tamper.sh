@@ -51,9 +51,15 @@ abri_db "delete from envelopes where case_ref = '$A' and pos = 2"
 show_flags "a dropped message" "missing|gap"
 
 # 4. Rolled-back list: the listener saw version 2, the server serves version 1 again.
-abri_sign_list 2 "$T/list2.json" "$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json"
+# Version 2 adds a listener: listener 2 is shown the fingerprint diff.
+"$ABRI" keygen --role listener --name "Listener Three" --out "$T/l3" --passphrase-file "$T/pass" --kdf-fast >/dev/null
+abri_sign_list 2 "$T/list2.json" "$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json" "$T/l3.pub.json"
 abri_cli l1 admin upload-recipients "$T/list2.json" >/dev/null || fail "upload list 2"
-abri_cli l2 show "$B" >/dev/null || fail "show B under list 2"
+abri_cli l2 show "$B" >"$T/show.txt" 2>&1 || fail "show B under list 2"
+grep -q "CHANGED: version 1 -> 2" "$T/show.txt" || fail "no list change shown: $(cat "$T/show.txt")"
+grep -A2 "+ listener Listener Three" "$T/show.txt" | grep -qE "signing( [0-9a-f]{4}){8}" ||
+  fail "the new member and its fingerprint are not shown: $(cat "$T/show.txt")"
+ok "a changed recipient list is shown with a fingerprint diff"
 abri_db "delete from recipient_lists where version = 2"
 abrid_stop; abrid_start   # abrid caches the lists it loaded
 rc=0; abri_cli l2 show "$B" >"$T/show.txt" 2>&1 || rc=$?
