@@ -218,7 +218,7 @@ static int parse_line(struct abrid_config *cfg, char *line, unsigned lineno, con
 	value = trim(eq + 1);
 	k = find_key(name);
 	if (k == NULL) {
-		set_err(err, lineno, "unknown key");
+		set_err(err, lineno, "unknown key `%.64s`", name);
 		return -1;
 	}
 	if (seen[k - keys]) {
