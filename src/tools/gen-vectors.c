@@ -33,7 +33,7 @@
 
 static const char *outdir;
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	fprintf(stderr, "gen-vectors: %s\n", what);
 	exit(1);
@@ -1649,7 +1649,7 @@ static void gen_request(void)
 
 static char *member(const party *p, const char *role, const char *name, int epoch)
 {
-	char *x = abri_b64_encode(p->xpk, 32), *e = abri_b64_encode(p->epk, 32), *s;
+	char *x = abri_b64_encode(p->xpk, 32), *e = abri_b64_encode(p->epk, 32), *s = NULL;
 
 	if (!x || !e ||
 	    asprintf(&s,
@@ -1712,7 +1712,7 @@ static void gen_recipients(void)
 	char *m2 = member(&L2, "listener", "Jonas", 2);
 	char *m3 = member(&AUD, "auditor", "Audit 2026", 1);
 	char *m4 = member(&SRV, "server", "abrid", 1);
-	char *doc, *doc2;
+	char *doc = NULL, *doc2 = NULL;
 	abri_buf f, f2;
 	uint8_t sig[64], sig2[64];
 
