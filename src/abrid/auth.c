@@ -4,15 +4,11 @@
 #include "abrid.h"
 #include "auth.h"
 #include "db/queries.h"
-#include "log.h"
+#include "housekeeping.h"
 #include "rlist.h"
 
 /* A nonce must be remembered as long as its timestamp can be accepted. */
 #define REPLAY_KEEP (2 * ABRI_REQUEST_MAX_SKEW)
-/* Expired nonces are deleted by every this-many-th signed request. */
-#define REPLAY_PURGE_EVERY 128u
-
-static _Thread_local unsigned purge_counter;
 
 static const char *header(struct request *rq, const char *name)
 {
@@ -33,13 +29,7 @@ static enum ec record_nonce(struct pg *pg, const abri_request_auth *a)
 		return pg_ec(qs);
 	if (qs == PG_NONE)
 		return EC_REPLAYED_REQUEST;
-	if (++purge_counter % REPLAY_PURGE_EVERY == 0) {
-		int64_t now = (int64_t)time(NULL);
-		/* Housekeeping only: a failure here must not fail the request. */
-		if (pg_delete_expired_replay(pg, now) < 0 ||
-		    pg_delete_expired_challenges(pg, now) < 0)
-			alog(ALOG_WARN, "purging expired nonces failed");
-	}
+	housekeeping_tick(pg);
 	return EC_NONE;
 }
 

@@ -8,6 +8,7 @@
 #include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
+#include "housekeeping.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
@@ -146,6 +147,7 @@ enum MHD_Result h_cases_message(struct request *rq)
 		return reply_pg_error(rq, qs);
 	if (m.err != EC_NONE)
 		return reply_error(rq, m.err, NULL);
+	housekeeping_tick(pg);
 	/* The receipt states the week the message is acknowledged in. */
 	abri_iso_week(week, (int64_t)time(NULL));
 	return reply_json(rq, MHD_HTTP_CREATED,

@@ -14,6 +14,7 @@
 
 struct pg {
 	PGconn *conn;
+	int in_txn; /* between BEGIN and COMMIT/ROLLBACK of pg_txn */
 	const struct pg_stmt *prepared[PG_STMTS_MAX];
 	size_t n_prepared;
 };
@@ -172,8 +173,8 @@ static enum pg_qs prepare(struct pg *pg, const struct pg_stmt *st)
 	return PG_OK;
 }
 
-enum pg_qs pg_exec(struct pg *pg, const struct pg_stmt *st, const struct pg_params *p,
-                   PGresult **res)
+static enum pg_qs exec_once(struct pg *pg, const struct pg_stmt *st, const struct pg_params *p,
+                            PGresult **res)
 {
 	enum pg_qs qs;
 	PGresult *r;
@@ -199,10 +200,24 @@ enum pg_qs pg_exec(struct pg *pg, const struct pg_stmt *st, const struct pg_para
 		PQclear(r);
 		return qs;
 	}
-	if (res != NULL)
+	/* Only a result with rows is handed out: callers never clear on PG_NONE. */
+	if (res != NULL && qs == PG_OK)
 		*res = r;
 	else
 		PQclear(r);
+	return qs;
+}
+
+enum pg_qs pg_exec(struct pg *pg, const struct pg_stmt *st, const struct pg_params *p,
+                   PGresult **res)
+{
+	enum pg_qs qs = exec_once(pg, st, p, res);
+
+	/* A connection that died while idle (PostgreSQL restarted) is only
+	 * noticed now. Outside a transaction the statement can simply run
+	 * again on a new connection; inside one, pg_txn retries it whole. */
+	if (qs == PG_SOFT && pg->conn == NULL && !pg->in_txn && pg_ensure(pg) == 0)
+		qs = exec_once(pg, st, p, res);
 	return qs;
 }
 
@@ -282,13 +297,15 @@ enum pg_qs pg_txn(struct pg *pg, enum pg_txn_mode mode, pg_txn_fn fn, void *cls)
 			continue;
 		if (qs != PG_OK)
 			return qs;
+		pg->in_txn = 1;
 		qs = fn(pg, cls);
-		if (qs == PG_OK) {
+		if (qs == PG_OK)
 			qs = simple(pg, "COMMIT");
-			if (qs == PG_OK)
-				return PG_OK;
-		}
-		rollback(pg);
+		if (qs != PG_OK)
+			rollback(pg);
+		pg->in_txn = 0;
+		if (qs == PG_OK)
+			return PG_OK;
 		if (qs != PG_SOFT)
 			return qs;
 	}

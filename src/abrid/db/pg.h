@@ -54,8 +54,8 @@ void pgp_text(struct pg_params *p, const char *s); /* NULL = SQL NULL */
 void pgp_int(struct pg_params *p, int64_t v);
 
 /* Runs a prepared statement; results come back in binary format. On
- * PG_OK / PG_NONE, *res (if res != NULL) holds the result for the caller
- * to PQclear; on errors *res is NULL. */
+ * PG_OK, *res (if res != NULL) holds the result for the caller to PQclear;
+ * otherwise *res is NULL. */
 enum pg_qs pg_exec(struct pg *pg, const struct pg_stmt *st, const struct pg_params *p,
                    PGresult **res);
 
