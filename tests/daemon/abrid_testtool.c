@@ -164,8 +164,8 @@ static int cmd_envelope(int argc, char **argv)
 
 static int cmd_pow(char **argv)
 {
-	uint8_t ch[ABRI_CHALLENGE_BYTES], h[32], *env;
-	size_t len;
+	uint8_t ch[ABRI_CHALLENGE_BYTES], h[32], *env = NULL;
+	size_t len = 0;
 
 	if (abri_b64_decode_exact(argv[0], ch, sizeof ch) != ABRI_OK ||
 	    abri_b64_decode(argv[1], &env, &len) != ABRI_OK)
