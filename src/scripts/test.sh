@@ -66,7 +66,7 @@ run_fuzz() {
   fi
   ninja -C "$dir" -j2 || { failed=$((failed + 1)); return; }
   for bin in "$dir"/fuzz/fuzz_*; do
-    [ -x "$bin" ] || continue
+    [ -f "$bin" ] && [ -x "$bin" ] || continue
     local t corpus work
     t=$(basename "$bin")
     corpus=$ROOT/fuzz/corpus/$t
