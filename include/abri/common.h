@@ -96,6 +96,9 @@ int abri_tenant_valid(const char *tenant);
 void abri_case_ref_new(char out[ABRI_CASE_REF_CHARS + 1]);
 int abri_case_ref_valid(const char *s);
 
+/* write(2) all n bytes, retrying on EINTR and short writes. */
+int abri_write_all(int fd, const void *p, size_t n);
+
 /* ISO-8601 week of a unix time (UTC), "YYYY-Www", out must hold 9 bytes. */
 void abri_iso_week(char out[9], int64_t unix_seconds);
 

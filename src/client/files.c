@@ -32,19 +32,6 @@ int abri_mkdir_p(const char *path, unsigned mode)
 	return ABRI_OK;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return ABRI_ERR_IO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return ABRI_OK;
-}
 
 int abri_file_write_atomic(const char *path, const void *p, size_t n, unsigned mode)
 {
@@ -55,7 +42,7 @@ int abri_file_write_atomic(const char *path, const void *p, size_t n, unsigned m
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, (mode_t)mode);
 	if (fd < 0)
 		return ABRI_ERR_IO;
-	int rc = write_all(fd, p, n);
+	int rc = abri_write_all(fd, p, n);
 	if (rc == ABRI_OK && fsync(fd) < 0)
 		rc = ABRI_ERR_IO;
 	if (close(fd) < 0 && rc == ABRI_OK)

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -420,4 +421,20 @@ void abri_secure_free(void *p, size_t n)
 		return;
 	sodium_memzero(p, n);
 	free(p);
+}
+
+int abri_write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ABRI_ERR_IO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return ABRI_OK;
 }

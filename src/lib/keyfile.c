@@ -90,19 +90,6 @@ static int keypair_from_secret(abri_keypair *k, int role, const uint8_t secret[6
 
 /* ---- atomic, never-replacing file creation ---- */
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return ABRI_ERR_IO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return ABRI_OK;
-}
 
 static void fsync_dir_of(const char *path)
 {
@@ -133,7 +120,7 @@ static int write_new_file(const char *path, const uint8_t *data, size_t len, mod
 	if (fd < 0)
 		return ABRI_ERR_IO;
 	rc = ABRI_ERR_IO;
-	if (fchmod(fd, mode) == 0 && write_all(fd, data, len) == ABRI_OK && fsync(fd) == 0)
+	if (fchmod(fd, mode) == 0 && abri_write_all(fd, data, len) == ABRI_OK && fsync(fd) == 0)
 		rc = ABRI_OK;
 	if (close(fd) != 0)
 		rc = ABRI_ERR_IO;
