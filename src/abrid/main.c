@@ -84,8 +84,9 @@ static int serve(void)
 		(void)snprintf(err, sizeof err, "cannot start the HTTP server");
 		goto out;
 	}
-	alog(ALOG_INFO, "serving deployment %s (schema %d)%s%s", abrid.cfg.deployment_id,
-	     abrid.schema, tcp != NULL ? " on TCP" : "", unx != NULL ? " on a Unix socket" : "");
+	alog(ALOG_INFO, "serving deployment %s (schema %d) on %s", abrid.cfg.deployment_id,
+	     abrid.schema,
+	     tcp != NULL && unx != NULL ? "TCP and a Unix socket" : (tcp != NULL ? "TCP" : "a Unix socket"));
 	rc = (wait_for_signal(&set) == 0) ? 0 : 1;
 	err[0] = '\0';
 out:
