@@ -40,7 +40,8 @@ typedef enum abri_err {
 
 const char *abri_strerror(int err);
 
-/* Must be called once before anything else (sodium_init). */
+/* Must be called once before anything else, and before any jansson use:
+ * sodium_init, and jansson allocations that are wiped when freed. */
 int abri_init(void);
 
 /* Growable byte buffer (heap, plain malloc). Library functions that take

@@ -7,11 +7,13 @@
  * Case ref = 10 characters of Crockford base32 "0123456789ABCDEFGHJKMNPQRSTVWXYZ",
  *            each drawn uniformly (50 bits), upper case only. */
 #include <errno.h>
+#include <malloc.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "abri/common.h"
@@ -38,10 +40,28 @@ const char *abri_strerror(int err)
 	}
 }
 
+/* jansson holds request and message text (lookup keys in base64,
+ * decrypted bodies) in its own allocations: wipe them when freed. */
+static void *json_alloc(size_t n)
+{
+	return malloc(n);
+}
+
+static void json_wipe_free(void *p)
+{
+	if (p != NULL) {
+		sodium_memzero(p, malloc_usable_size(p));
+		free(p);
+	}
+}
+
 int abri_init(void)
 {
 	/* sodium_init returns 1 when already initialised: not an error. */
-	return sodium_init() < 0 ? ABRI_ERR_INTERNAL : ABRI_OK;
+	if (sodium_init() < 0)
+		return ABRI_ERR_INTERNAL;
+	json_set_alloc_funcs(json_alloc, json_wipe_free);
+	return ABRI_OK;
 }
 
 /* ---- buffers ---- */
