@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "abrid.h"
+#include "db/queries.h"
 #include "submit.h"
 
 static enum ec parse_error(int rc)
@@ -42,4 +43,38 @@ enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *
 		if (abri_recipients_by_x_kid(&current->r, info->kids[i]) == NULL)
 			return EC_UNKNOWN_RECIPIENT;
 	return EC_NONE;
+}
+
+enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t *pow,
+                           unsigned flags, enum ec *err)
+{
+	const struct rlist *cur;
+	struct pow_spend spend;
+	enum pg_qs qs;
+
+	qs = rlist_current(pg, &cur);
+	if (qs == PG_NONE)
+		*err = EC_NO_RECIPIENTS;
+	else if (qs == PG_OK && (flags & GATE_RECEIPT) && !cur->server_is_us)
+		*err = EC_SERVER_KEY_MISMATCH;
+	else if (qs == PG_OK)
+		*err = envelope_check_list(info, cur);
+	if (qs < 0 || *err != EC_NONE)
+		return (qs < 0) ? qs : PG_NONE;
+	if (flags & GATE_POW) {
+		*err = pow_check(pow, info->hash, &spend);
+		if (*err != EC_NONE)
+			return PG_NONE;
+		if (spend.spend) {
+			qs = pg_insert_spent_challenge(pg, spend.tag, spend.expires);
+			if (qs == PG_NONE)
+				*err = EC_CHALLENGE_SPENT;
+			if (qs <= 0)
+				return qs;
+		}
+	}
+	qs = pg_select_envelope_hash(pg, info->hash);
+	if (qs == PG_OK)
+		*err = EC_ENVELOPE_EXISTS;
+	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
 }

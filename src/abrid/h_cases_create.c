@@ -53,38 +53,15 @@ static enum pg_qs dedupe(struct pg *pg, struct create *cr, bool *found)
  * client error. */
 static enum pg_qs checks(struct pg *pg, struct create *cr)
 {
-	const struct rlist *cur;
-	struct pow_spend pow;
 	struct db_case existing;
 	enum pg_qs qs;
 
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		cr->err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && !cur->server_is_us)
-		cr->err = EC_SERVER_KEY_MISMATCH;
-	else if (qs == PG_OK)
-		cr->err = envelope_check_list(cr->info, cur);
-	if (qs < 0 || cr->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
-	cr->err = pow_check(cr->pow, cr->info->hash, &pow);
-	if (cr->err != EC_NONE)
-		return PG_NONE;
-	if (pow.spend) {
-		qs = pg_insert_spent_challenge(pg, pow.tag, pow.expires);
-		if (qs == PG_NONE)
-			cr->err = EC_CHALLENGE_SPENT;
-		if (qs <= 0)
-			return qs;
-	}
+	qs = submission_gate(pg, cr->info, cr->pow, GATE_RECEIPT | GATE_POW, &cr->err);
+	if (qs != PG_OK)
+		return qs;
 	qs = pg_select_case_by_lookup(pg, cr->lookup, &existing);
 	if (qs == PG_OK)
 		cr->err = EC_CASE_EXISTS;
-	if (qs != PG_NONE)
-		return (qs < 0) ? qs : PG_NONE;
-	qs = pg_select_envelope_hash(pg, cr->info->hash);
-	if (qs == PG_OK)
-		cr->err = EC_ENVELOPE_EXISTS;
 	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
 }
 

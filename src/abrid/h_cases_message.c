@@ -48,8 +48,6 @@ static enum pg_qs dedupe(struct pg *pg, struct message *m, bool *found)
 /* Case, list and proof of work; PG_NONE with m->err on a client error. */
 static enum pg_qs checks(struct pg *pg, struct message *m)
 {
-	const struct rlist *cur;
-	struct pow_spend pow;
 	enum pg_qs qs;
 
 	qs = pg_select_case_by_lookup(pg, m->lookup, &m->c);
@@ -59,29 +57,7 @@ static enum pg_qs checks(struct pg *pg, struct message *m)
 		m->err = EC_CASE_ERASED;
 	if (qs < 0 || m->err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		m->err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && !cur->server_is_us)
-		m->err = EC_SERVER_KEY_MISMATCH;
-	else if (qs == PG_OK)
-		m->err = envelope_check_list(m->info, cur);
-	if (qs < 0 || m->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
-	m->err = pow_check(m->pow, m->info->hash, &pow);
-	if (m->err != EC_NONE)
-		return PG_NONE;
-	if (pow.spend) {
-		qs = pg_insert_spent_challenge(pg, pow.tag, pow.expires);
-		if (qs == PG_NONE)
-			m->err = EC_CHALLENGE_SPENT;
-		if (qs <= 0)
-			return qs;
-	}
-	qs = pg_select_envelope_hash(pg, m->info->hash);
-	if (qs == PG_OK)
-		m->err = EC_ENVELOPE_EXISTS;
-	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
+	return submission_gate(pg, m->info, m->pow, GATE_RECEIPT | GATE_POW, &m->err);
 }
 
 static enum pg_qs message_txn(struct pg *pg, void *cls)

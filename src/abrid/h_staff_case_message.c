@@ -42,7 +42,6 @@ static enum pg_qs dedupe(struct pg *pg, struct staff_message *m, bool *found)
 
 static enum pg_qs checks(struct pg *pg, struct staff_message *m)
 {
-	const struct rlist *cur;
 	struct db_case c;
 	enum pg_qs qs;
 
@@ -53,17 +52,7 @@ static enum pg_qs checks(struct pg *pg, struct staff_message *m)
 		m->err = EC_CASE_ERASED;
 	if (qs < 0 || m->err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		m->err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK)
-		m->err = envelope_check_list(m->info, cur);
-	if (qs < 0 || m->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
-	qs = pg_select_envelope_hash(pg, m->info->hash);
-	if (qs == PG_OK)
-		m->err = EC_ENVELOPE_EXISTS;
-	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
+	return submission_gate(pg, m->info, NULL, 0, &m->err);
 }
 
 static enum pg_qs staff_message_txn(struct pg *pg, void *cls)

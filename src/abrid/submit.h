@@ -26,6 +26,18 @@ enum ec envelope_check(const uint8_t *env, size_t len, unsigned kinds,
  * member's X25519 key id. */
 enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *current);
 
+#include "db/pg.h"
+
+/* What the submission transaction checks for every envelope, in order:
+ * the current list exists (and, with GATE_RECEIPT, names this daemon's
+ * server key), the envelope matches it (envelope_check_list), with
+ * GATE_POW the proof of work is checked and its challenge spent, and the
+ * envelope is not stored yet. Returns PG_OK to go on; PG_NONE with *err
+ * set for the client's mistake; a negative pg_qs on a database error. */
+enum submission_gate_flags { GATE_RECEIPT = 1u << 0, GATE_POW = 1u << 1 };
+enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t *pow, unsigned flags,
+                           enum ec *err);
+
 /* A checked proof of work, ready to be spent in the transaction. */
 struct pow_spend {
 	bool spend; /* a challenge was given: record it */
