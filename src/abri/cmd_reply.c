@@ -27,6 +27,7 @@ typedef struct reply_opts {
 	const char *lang;
 	int note;
 	int force;
+	int done; /* --help was answered */
 } reply_opts;
 
 static char *read_text(const reply_opts *o)
@@ -169,7 +170,7 @@ static int parse(int argc, char **argv, cli_config *cfg, reply_opts *o)
 	int c, ex;
 	while ((c = cli_next_opt(argc, argv, "hm:", opts, cfg, usage, &ex)) != -1) {
 		switch (c) {
-		case CLI_OPT_EXIT: return ex;
+		case CLI_OPT_EXIT: o->done = 1; return ex;
 		case O_FILE: o->file = optarg; break;
 		case 'm': o->text = optarg; break;
 		case O_NOTE: o->note = 1; break;
@@ -191,7 +192,8 @@ int cmd_reply(int argc, char **argv, cli_config *cfg)
 	cli_session s;
 	int ex;
 
-	if ((ex = parse(argc, argv, cfg, &o)) != CLI_OK || (ex = cli_config_load(cfg)) != CLI_OK)
+	if ((ex = parse(argc, argv, cfg, &o)) != CLI_OK || o.done ||
+	    (ex = cli_config_load(cfg)) != CLI_OK)
 		return ex;
 	char *text = read_text(&o);
 	if (text == NULL)
