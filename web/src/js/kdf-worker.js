@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
+// Module Web Worker: the slow Argon2id derivation from the token (64 MiB,
+// about a second on a phone) runs here, off the page's thread, so the page
+// stays responsive and can show progress.
+//
+// In:  {id?, digits: "24 ASCII digits" (normalised, valid), tenant}
+// Out: {id, ok: true, keys: {lookupKey, xPk, xSk, edPk, edSk, thread, edKid}}
+//   or {id, ok: false, code} (AbriError code, or "internal").
+// Loads libsodium itself, through the same init() as the page.
+import { init, tokenSeed, reporterKeys, wipe } from './crypto/abri.js';
+
+self.onmessage = async (e) => {
+  const { id = null, digits, tenant } = e.data ?? {};
+  let seed = null;
+  try {
+    await init();
+    seed = tokenSeed(digits, tenant);
+    const keys = reporterKeys(seed);
+    // Transferred, not copied: no second copy of the secrets stays here.
+    const transfer = [...new Set(Object.values(keys).map((v) => v.buffer))];
+    self.postMessage({ id, ok: true, keys }, transfer);
+  } catch (err) {
+    self.postMessage({ id, ok: false, code: err?.code ?? 'internal' });
+  } finally {
+    wipe(seed);
+  }
+};
