@@ -1,0 +1,72 @@
+import { t } from '../i18n.js';
+
+// Tiny DOM builder: no innerHTML anywhere, so submitted text and messages
+// from the server are always inserted as text, never as markup.
+
+export function h(tag, attrs, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  for (const kid of kids.flat(Infinity)) {
+    if (kid === null || kid === undefined || kid === false) continue;
+    el.append(kid instanceof Node ? kid : String(kid));
+  }
+  return el;
+}
+
+let uid = 0;
+export function id(prefix) {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** The view's h1, focusable so that focus moves to it on each view change. */
+export function heading(text) {
+  return h('h1', { tabindex: '-1', class: 'view-heading' }, text);
+}
+
+export function button(text, onclick, cls) {
+  return h('button', { type: 'button', class: cls || 'btn', onclick }, text);
+}
+
+/** A polite live region for progress and a separate alert region for errors. */
+export function statusArea() {
+  const progress = h('progress', { max: '1', value: '0', hidden: true });
+  const text = h('p', { class: 'status-text' });
+  const live = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' }, text);
+  const alert = h('div', { class: 'alert', role: 'alert', hidden: true });
+  const box = h('div', { class: 'status-box' }, progress, live, alert);
+  return {
+    el: box,
+    step(msg, value, max) {
+      alert.hidden = true;
+      progress.hidden = false;
+      progress.max = max;
+      progress.value = value;
+      progress.setAttribute('aria-label', t('progress.label'));
+      text.textContent = msg;
+    },
+    done(msg) {
+      progress.hidden = true;
+      text.textContent = msg || '';
+    },
+    error(msg, extra) {
+      progress.hidden = true;
+      text.textContent = '';
+      alert.replaceChildren(h('p', { class: 'alert-title' }, t('err.heading')), h('p', {}, msg), extra || '');
+      alert.hidden = false;
+    },
+    clear() {
+      progress.hidden = true;
+      text.textContent = '';
+      alert.hidden = true;
+      alert.replaceChildren();
+    },
+  };
+}

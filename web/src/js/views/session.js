@@ -1,0 +1,291 @@
+// The secure steps behind the views: loading the crypto module in the
+// background, the token key derivation in the Web Worker, sealing, proof of
+// work, submitting, opening a case and sending a follow-up. The token, seed
+// and keys live only in memory, in the objects returned here; forget() drops
+// them (quick exit, leaving the case).
+import * as api from '../api.js';
+
+let cryptoPromise = null;
+let dep = null;
+
+function pick(obj, names) {
+  for (const n of names) if (obj && obj[n] !== undefined && obj[n] !== null) return obj[n];
+  return undefined;
+}
+
+/** Starts loading libsodium (called once the first view is shown). */
+export function loadCrypto() {
+  if (cryptoPromise === null) {
+    cryptoPromise = (async () => {
+      const [mod, deployment] = await Promise.all([
+        import('../crypto/abri.js'),
+        import('../deployment.js'),
+      ]);
+      await mod.init();
+      const d = deployment.default || deployment;
+      dep = {
+        tenant: pick(d, ['deploymentId', 'DEPLOYMENT_ID', 'deployment_id']),
+        orgPk: pick(d, ['orgPublicKey', 'ORG_PUBLIC_KEY', 'org_public_key']),
+        minList: Number(pick(d, ['minListVersion', 'MIN_LIST_VERSION', 'min_list_version']) || 0),
+      };
+      if (typeof dep.orgPk === 'string') dep.orgPk = api.fromB64(dep.orgPk);
+      try {
+        warmWorker = spawnWorker();
+      } catch {
+        // keysFor reports it when it is needed
+      }
+      document.documentElement.dataset.crypto = 'ready';
+      return mod;
+    })();
+    cryptoPromise.catch(() => {
+      document.documentElement.dataset.crypto = 'failed';
+    });
+  }
+  return cryptoPromise;
+}
+
+export class StepError extends Error {
+  constructor(kind, cause) {
+    super(kind);
+    this.kind = kind; // network | busy | server | crypto | recipients | too_large | not_found | generic
+    this.cause = cause;
+  }
+}
+
+function classify(e) {
+  if (e instanceof StepError) return e;
+  if (e instanceof api.ApiError) {
+    if (e.status === 0) return new StepError('network', e);
+    if (e.code === 'case_not_found') return new StepError('not_found', e);
+    if (e.status === 413 || e.code === 'envelope_too_large') return new StepError('too_large', e);
+    if (e.status === 429 || e.status === 503) return new StepError('busy', e);
+    if (e.status >= 500) return new StepError('server', e);
+  }
+  return new StepError('generic', e);
+}
+
+async function crypto() {
+  try {
+    return await loadCrypto();
+  } catch (e) {
+    throw new StepError('crypto', e);
+  }
+}
+
+function nowSeconds() {
+  return Math.floor(Date.now() / 1000);
+}
+
+function listArg(rec) {
+  return { list: api.fromB64(rec.list), sig: api.fromB64(rec.sig) };
+}
+
+/** GET /v1/config and verify its recipient list against the pinned org key. */
+async function verifiedConfig(abri) {
+  const cfg = await api.getConfig();
+  if (!cfg.recipients) throw new StepError('server');
+  let list;
+  try {
+    list = abri.verifyRecipients(listArg(cfg.recipients), dep.tenant, dep.orgPk, nowSeconds(),
+      { minVersion: dep.minList });
+  } catch (e) {
+    throw new StepError('recipients', e);
+  }
+  if (cfg.deployment_id !== dep.tenant || list.version < dep.minList) throw new StepError('recipients');
+  return { cfg, list };
+}
+
+// The worker is started in the background once the page is ready, so that
+// its own copy of libsodium is loaded before the person presses "send"; it
+// is used once and terminated (no 64 MiB Argon2 memory kept around).
+let warmWorker = null;
+
+function spawnWorker() {
+  const w = new Worker(new URL('../kdf-worker.js', import.meta.url), { type: 'module' });
+  // An empty request makes the worker load libsodium now; it answers with an error we ignore.
+  w.postMessage({ id: 'warm', digits: '', tenant: '' });
+  return w;
+}
+
+/** Argon2id in the Web Worker (kdf-worker.js); resolves to the reporter keys. */
+function keysFor(abri, digits) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = warmWorker || spawnWorker();
+      warmWorker = null;
+    } catch (e) {
+      reject(new StepError('crypto', e));
+      return;
+    }
+    worker.onmessage = (ev) => {
+      const m = ev.data || {};
+      if (m.id !== 'derive') return;
+      worker.terminate();
+      if (m.ok && m.keys) resolve(m.keys);
+      else reject(new StepError('crypto', m.code));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new StepError('crypto', e));
+    };
+    worker.postMessage({ id: 'derive', digits, tenant: dep.tenant });
+  });
+}
+
+async function proofOfWork(abri, cfg, hash) {
+  const difficulty = Number((cfg.pow && cfg.pow.difficulty) || 0);
+  if (difficulty <= 0) return undefined;
+  const ch = await api.getChallenge();
+  const counter = abri.powSolve(api.fromB64(ch.challenge), hash, ch.difficulty);
+  return { challenge: ch.challenge, counter: Number(counter) };
+}
+
+function serverPk(list) {
+  const server = list.members.find((m) => m.role === 'server');
+  return server ? server.edPk : null;
+}
+
+function checkReceipt(abri, list, receipt, hash, expectRef) {
+  try {
+    const pk = serverPk(list);
+    const r = abri.verifyReceipt(receipt, dep.tenant, pk, hash);
+    return { caseRef: r.caseRef, week: r.week, verified: !expectRef || r.caseRef === expectRef };
+  } catch {
+    return { caseRef: expectRef, week: null, verified: false };
+  }
+}
+
+// Seal and post; on 409 recipients_changed fetch the config again, re-seal
+// with a fresh submission id and retry (a few times at most).
+async function sealAndPost(abri, seal, post, onStep) {
+  for (let attempt = 0; ; attempt++) {
+    onStep('seal');
+    const { cfg, list } = await verifiedConfig(abri);
+    const sealed = seal(cfg, list);
+    onStep('pow');
+    const pow = await proofOfWork(abri, cfg, sealed.hash);
+    onStep('send');
+    const req = {
+      envelope: api.toB64(sealed.envelope),
+      submission_id: api.toB64(api.randomBytes(16)),
+    };
+    if (pow) req.pow = pow;
+    // A lost answer is retried with the same submission id: abrid deduplicates.
+    for (let tries = 0; ; tries++) {
+      try {
+        const answer = await post(req);
+        return { answer, list, hash: sealed.hash };
+      } catch (e) {
+        if (e instanceof api.ApiError && e.code === 'recipients_changed' && attempt < 3) break;
+        if (e instanceof api.ApiError && e.status === 0 && tries < 2) continue;
+        throw e;
+      }
+    }
+  }
+}
+
+/**
+ * Seal and submit a new report. onStep(name) reports progress:
+ * loading, code, derive, seal, pow, send. Returns the session of the new case.
+ */
+export async function submitReport(body, onStep) {
+  try {
+    onStep('loading');
+    const abri = await crypto();
+    onStep('code');
+    const token = abri.tokenGenerate();
+    onStep('derive');
+    const keys = await keysFor(abri, token);
+    const { answer, list, hash } = await sealAndPost(
+      abri,
+      (cfg, l) => abri.sealReport({ cfg, list: l, keys, body }),
+      (req) => api.createCase({ ...req, lookup_key: api.toB64(keys.lookupKey) }),
+      onStep,
+    );
+    const proof = checkReceipt(abri, list, answer.receipt, hash, answer.case_ref);
+    return { token, keys, caseRef: answer.case_ref, week: proof.week || answer.week, proof };
+  } catch (e) {
+    throw classify(e);
+  }
+}
+
+/** Checks a typed token without any request: {status, digits}. */
+export async function normaliseToken(input) {
+  const abri = await crypto();
+  return abri.tokenNormalise(input);
+}
+
+export function groupToken(digits) {
+  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+/** Derives the keys of a (normalised) token. */
+export async function sessionFor(digits) {
+  try {
+    const abri = await crypto();
+    return { token: digits, keys: await keysFor(abri, digits) };
+  } catch (e) {
+    throw classify(e);
+  }
+}
+
+/** POST /v1/cases/open, then decrypt and verify everything locally. */
+export async function openMyCase(session) {
+  try {
+    const abri = await crypto();
+    const answer = await api.openCase(session.keys.lookupKey);
+    const { list } = await verifiedConfig(abri);
+    const lists = new Map([[list.version, list]]);
+    const args = {
+      envelopes: answer.envelopes.map((e) => ({ pos: e.pos, envelope: api.fromB64(e.envelope) })),
+      keys: session.keys,
+      lists,
+      tenant: dep.tenant,
+      currentVersion: list.version,
+      state: answer.state,
+    };
+    let opened = abri.openCase(args);
+    if (opened.missingLists && opened.missingLists.length > 0) {
+      for (const v of opened.missingLists) {
+        try {
+          lists.set(v, abri.verifyRecipients(listArg(await api.getRecipients(v)), dep.tenant, dep.orgPk, null));
+        } catch {
+          // openCase keeps flagging the messages it cannot verify
+        }
+      }
+      opened = abri.openCase(args);
+    }
+    session.chain = opened.chain;
+    session.caseRef = answer.case_ref;
+    return { caseRef: answer.case_ref, state: answer.state, week: answer.week, ...opened };
+  } catch (e) {
+    throw classify(e);
+  }
+}
+
+/** Seal and send a follow-up message in the reporter's chain. */
+export async function sendFollowUp(session, body, onStep) {
+  try {
+    const abri = await crypto();
+    const { answer } = await sealAndPost(
+      abri,
+      (cfg, list) => abri.sealMessage({ cfg, list, keys: session.keys, body, chain: session.chain }),
+      (req) => api.postMessage({ ...req, lookup_key: api.toB64(session.keys.lookupKey) }),
+      onStep,
+    );
+    return answer;
+  } catch (e) {
+    throw classify(e);
+  }
+}
+
+/** Drop the secrets this session holds. */
+export function forget(session) {
+  if (!session) return;
+  const k = session.keys;
+  if (k) for (const v of Object.values(k)) if (v instanceof Uint8Array) v.fill(0);
+  session.keys = null;
+  session.token = null;
+  session.chain = null;
+}
