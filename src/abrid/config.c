@@ -17,7 +17,7 @@
 #define LINE_MAX_LEN 4096
 #define FILE_MAX_LEN (64 * 1024)
 
-enum ktype { K_STR, K_PATH, K_UINT, K_SIZE, K_LEVEL, K_TENANT, K_ORIGIN, K_ADDR };
+enum ktype { K_STR, K_PATH, K_UINT, K_SIZE, K_LEVEL, K_TENANT, K_ORIGIN, K_ADDR, K_URL };
 
 struct key {
 	const char *name;
@@ -42,6 +42,7 @@ static const struct key keys[] = {
     {"pepper_key", K_PATH, OFF(pepper_key), "pepper.key", 0, 0},
     {"challenge_key", K_PATH, OFF(challenge_key), "challenge.key", 0, 0},
     {"web_root", K_PATH, OFF(web_root), "/usr/share/abri/web", 0, 0},
+    {"quick_exit_url", K_URL, OFF(quick_exit_url), "https://www.wikipedia.org/", 0, 0},
     {"threads", K_UINT, OFF(threads), "2", 1, 256},
     {"max_connections", K_UINT, OFF(max_connections), "1024", 1, 1000000},
     {"connection_timeout", K_UINT, OFF(connection_timeout), "30", 1, 3600},
@@ -86,21 +87,40 @@ static int parse_ull(const char *v, unsigned long long min, unsigned long long m
 	return 0;
 }
 
+/* What follows "https://" or "http://", NULL for another scheme. */
+static const char *after_scheme(const char *v)
+{
+	if (0 == strncmp(v, "https://", 8))
+		return v + 8;
+	if (0 == strncmp(v, "http://", 7))
+		return v + 7;
+	return NULL;
+}
+
 /* "http(s)://host[:port]": no path, query, fragment or trailing slash —
  * the exact string staff clients sign. */
 static int origin_valid(const char *v)
 {
-	const char *host;
+	const char *host = after_scheme(v);
 
-	if (0 == strncmp(v, "https://", 8))
-		host = v + 8;
-	else if (0 == strncmp(v, "http://", 7))
-		host = v + 7;
-	else
-		return 0;
-	if (*host == '\0' || strlen(v) > 255)
+	if (host == NULL || *host == '\0' || strlen(v) > 255)
 		return 0;
 	return strcspn(host, "/?#@ \t") == strlen(host);
+}
+
+/* An absolute http(s) URL the web app's quick exit goes to: printable
+ * ASCII without blanks, quotes or angle brackets, and a host. */
+static int url_valid(const char *v)
+{
+	const char *host = after_scheme(v);
+
+	if (host == NULL || *host == '\0' || *host == '/' || strlen(v) > 512)
+		return 0;
+	for (const char *p = v; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f ||
+		    strchr("\"'<>\\`", *p) != NULL)
+			return 0;
+	return 1;
 }
 
 static char *resolve_path(const char *v, const char *base_dir)
@@ -141,6 +161,10 @@ static int set_value(struct abrid_config *cfg, const struct key *k, const char *
 		return str_value(cfg, k, strdup(v));
 	case K_ORIGIN:
 		if (!origin_valid(v))
+			break;
+		return str_value(cfg, k, strdup(v));
+	case K_URL:
+		if (!url_valid(v))
 			break;
 		return str_value(cfg, k, strdup(v));
 	case K_ADDR:

@@ -22,7 +22,8 @@ struct abrid_config {
 	char *server_key;
 	char *pepper_key;
 	char *challenge_key;
-	char *web_root; /* reserved: static files are a later issue */
+	char *web_root;       /* static files of the web app; "" = none */
+	char *quick_exit_url; /* where the web app's quick exit goes */
 	unsigned threads;
 	unsigned max_connections;
 	unsigned connection_timeout;

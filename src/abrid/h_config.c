@@ -20,11 +20,11 @@ enum MHD_Result h_config(struct request *rq)
 	recipients = (qs == PG_OK)
 	                 ? json_pack("{s:s,s:s}", "list", l->fields_b64, "sig", l->sig_b64)
 	                 : json_null();
-	return reply_json(rq, MHD_HTTP_OK,
-	                  json_pack("{s:s,s:o,s:{s:I,s:I,s:I},s:{s:i}}", "deployment_id",
-	                            abrid.cfg.deployment_id, "recipients", recipients, "limits",
-	                            "max_padded", (json_int_t)abrid.cfg.max_padded, "bucket_min",
-	                            (json_int_t)ABRI_BUCKET_MIN, "max_body",
-	                            (json_int_t)abrid.cfg.max_body, "pow", "difficulty",
-	                            (int)abrid.cfg.pow_difficulty));
+	return reply_json(
+	    rq, MHD_HTTP_OK,
+	    json_pack("{s:s,s:o,s:{s:I,s:I,s:I},s:{s:i},s:s}", "deployment_id",
+	              abrid.cfg.deployment_id, "recipients", recipients, "limits", "max_padded",
+	              (json_int_t)abrid.cfg.max_padded, "bucket_min", (json_int_t)ABRI_BUCKET_MIN,
+	              "max_body", (json_int_t)abrid.cfg.max_body, "pow", "difficulty",
+	              (int)abrid.cfg.pow_difficulty, "quick_exit_url", abrid.cfg.quick_exit_url));
 }

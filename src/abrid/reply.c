@@ -10,30 +10,40 @@
 
 #define RETRY_AFTER_SECONDS "5"
 
-static int add_headers(struct MHD_Response *resp)
+/* The same set on every answer, JSON and static files alike: nothing may
+ * be stored (a shared phone must keep no trace of the app), leak a referrer,
+ * be sniffed, framed, or run script from anywhere but this origin. */
+static const char *const security_headers[][2] = {
+    {MHD_HTTP_HEADER_CACHE_CONTROL, "no-store"},
+    {"Referrer-Policy", "no-referrer"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Content-Security-Policy", REPLY_CSP},
+    {"Cross-Origin-Opener-Policy", "same-origin"},
+    {"Cross-Origin-Resource-Policy", "same-origin"},
+    {"Permissions-Policy", "camera=(), microphone=(self), geolocation=(), interest-cohort=()"},
+};
+
+static int add_headers(struct MHD_Response *resp, const char *content_type)
 {
-	return MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") ==
-	           MHD_YES &&
-	       MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") ==
-	           MHD_YES &&
-	       MHD_add_response_header(resp, "Referrer-Policy", "no-referrer") == MHD_YES &&
-	       MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff") == MHD_YES;
+	if (content_type != NULL &&
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type) != MHD_YES)
+		return 0;
+	for (size_t i = 0; i < sizeof security_headers / sizeof security_headers[0]; i++)
+		if (MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]) !=
+		    MHD_YES)
+			return 0;
+	return 1;
 }
 
-static enum MHD_Result queue_text(struct request *rq, unsigned status, char *text)
+enum MHD_Result reply_queue(struct request *rq, unsigned status, struct MHD_Response *resp,
+                            const char *content_type)
 {
-	struct MHD_Response *resp;
 	enum MHD_Result ret;
 
-	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-	if (resp == NULL) {
-		free(text);
-		alog(ALOG_ERROR, "cannot create a response");
-		return MHD_NO;
-	}
-	if (!add_headers(resp) || (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
-	                           MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER,
-	                                                   RETRY_AFTER_SECONDS) != MHD_YES)) {
+	if (!add_headers(resp, content_type) ||
+	    (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
+	     MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_SECONDS) !=
+	         MHD_YES)) {
 		MHD_destroy_response(resp);
 		alog(ALOG_ERROR, "cannot add response headers");
 		return MHD_NO;
@@ -42,6 +52,31 @@ static enum MHD_Result queue_text(struct request *rq, unsigned status, char *tex
 	ret = MHD_queue_response(rq->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static enum MHD_Result queue_text(struct request *rq, unsigned status, char *text)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(text);
+		alog(ALOG_ERROR, "cannot create a response");
+		return MHD_NO;
+	}
+	return reply_queue(rq, status, resp, "application/json");
+}
+
+enum MHD_Result reply_plain(struct request *rq, unsigned status, const char *text)
+{
+	struct MHD_Response *resp;
+
+	resp = MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+	if (resp == NULL) {
+		alog(ALOG_ERROR, "cannot create a response");
+		return MHD_NO;
+	}
+	return reply_queue(rq, status, resp, "text/plain; charset=utf-8");
 }
 
 enum MHD_Result reply_json(struct request *rq, unsigned status, json_t *body)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Every answer abrid sends goes through here: JSON, with the headers that
- * keep browsers and proxies from storing or leaking it. */
+/* Every answer abrid sends goes through here: JSON, static files and the
+ * rest, with the headers that keep browsers and proxies from storing or
+ * leaking it (docs/web.md lists them). */
 #ifndef ABRID_REPLY_H
 #define ABRID_REPLY_H
 
@@ -10,6 +11,21 @@
 #include "db/pg.h"
 #include "errors.h"
 #include "request.h"
+
+/* The Content-Security-Policy of every answer (docs/web.md). */
+#define REPLY_CSP                                                                                  \
+	"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "             \
+	"img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "           \
+	"manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/* Adds the common headers (and Content-Type unless NULL; Retry-After on
+ * 503), queues resp with status and releases it (also on error). */
+enum MHD_Result reply_queue(struct request *rq, unsigned status, struct MHD_Response *resp,
+                            const char *content_type);
+
+/* A short text/plain answer (static-file misses); text must outlive the
+ * request (a string literal). */
+enum MHD_Result reply_plain(struct request *rq, unsigned status, const char *text);
 
 /* Sends body (reference stolen) with status; body NULL (a failed json_pack)
  * becomes 500 internal. */

@@ -24,7 +24,12 @@ static const struct route routes[] = {
      "staff_case_state"},
     {"PUT", "/v1/admin/recipients", h_admin_recipients_put, AUTH_ORG, BODY_JSON,
      "admin_recipients"},
+    {"POST", "/v1/exit", h_exit, AUTH_NONE, BODY_NONE, "exit"},
 };
+
+/* Every path outside the API goes to the static files (methods checked by
+ * h_static); the API's namespace keeps its JSON 404 and 405. */
+static const struct route static_route = {"GET", "", h_static, AUTH_NONE, BODY_NONE, "static"};
 
 #define N_ROUTES (sizeof routes / sizeof routes[0])
 
@@ -81,6 +86,15 @@ static const struct route *match_method(const char *raw_target, const char *meth
 	return NULL;
 }
 
+static bool api_path(const char *raw_target)
+{
+	size_t len = strcspn(raw_target, "?");
+
+	return (len >= 3 && 0 == strncmp(raw_target, "/v1", 3) &&
+	        (len == 3 || raw_target[3] == '/')) ||
+	       (len == 8 && 0 == strncmp(raw_target, "/healthz", 8));
+}
+
 enum MHD_Result router_dispatch(struct request *rq)
 {
 	struct rj_result res;
@@ -88,6 +102,8 @@ enum MHD_Result router_dispatch(struct request *rq)
 	enum ec ec;
 
 	rq->route = match_method(rq->raw_target, rq->method, rq->arg, &known);
+	if (rq->route == NULL && !known && !api_path(rq->raw_target))
+		rq->route = &static_route;
 	if (rq->route == NULL)
 		return reply_error(rq, known ? EC_METHOD_NOT_ALLOWED : EC_NOT_FOUND, NULL);
 	if (rq->too_large)

@@ -10,13 +10,29 @@ PKGS=(
   postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev llvm
   curl jq procps util-linux passwd
+  chromium
 )
+# The web app's build and browser tests: Node.js (>= 20, which
+# playwright-core needs) and npm. Debian's packages unless a node is already
+# there (NodeSource's nodejs bundles npm and conflicts with Debian's npm).
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
+
+node_check() {
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+  if [ "$major" -lt 20 ]; then
+    echo "deps: warning: node $(node --version 2>/dev/null || echo missing) is older than 20;" \
+      "the web tests (playwright-core) need Node.js >= 20 (e.g. from NodeSource)" >&2
+  fi
+  return 0
+}
 
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then node_check; exit 0; fi
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
@@ -35,3 +51,4 @@ echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+node_check

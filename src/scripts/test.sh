@@ -8,6 +8,14 @@
 #  3. builds the libFuzzer targets with clang and runs each briefly.
 # Ends with one line "N passed, N failed".
 #
+# The web app's node packages are installed first (npm ci --prefix web,
+# pinned by web/package-lock.json) and ABRI_REQUIRE_WEB=1 is exported, so
+# the 'web' suite (Chromium tests, tests/integration/web.sh) fails instead
+# of skipping when something is missing. It runs in the plain stage only:
+# it tests the JavaScript and the browser, and abrid's static-file serving
+# runs under the sanitizers through the 'integration' suite (static.sh),
+# the daemon unit tests and the fuzz corpus.
+#
 # Environment: ABRI_TEST_STAGES (default "plain asan fuzz"),
 # ABRI_FUZZ_SECONDS (default 10 per target), ABRI_SKIP_DEPS=1.
 set -uo pipefail
@@ -24,6 +32,12 @@ say() { printf '\n=== %s\n' "$*"; }
 if [ "${ABRI_SKIP_DEPS:-0}" != 1 ]; then
   "$ROOT/src/scripts/deps.sh" || { echo "deps failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
+
+if [ "${ABRI_SKIP_NPM:-0}" != 1 ] && [[ " $STAGES " == *" plain "* ]]; then
+  say "web: npm ci --prefix web"
+  npm ci --prefix "$ROOT/web" --no-audit --no-fund || { echo "npm ci failed"; failed=$((failed + 1)); }
+fi
+export ABRI_REQUIRE_WEB=1
 
 count_meson() {
   # Adds the results of one meson test log to the totals.
@@ -44,7 +58,8 @@ PY
 }
 
 run_suite() {
-  local name=$1; shift
+  # run_suite NAME "MESON TEST ARGS" MESON SETUP ARGS...
+  local name=$1 test_args=$2; shift 2
   local dir=$OUT/$name
   say "$name: configure and build"
   if [ ! -f "$dir/build.ninja" ]; then
@@ -53,7 +68,8 @@ run_suite() {
   fi
   if ! ninja -C "$dir" -j2; then failed=$((failed + 1)); return; fi
   say "$name: meson test"
-  meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier "${ABRI_TIMEOUT_MULT:-1}"
+  # shellcheck disable=SC2086 # test_args is a list of words
+  meson test -C "$dir" --print-errorlogs --num-processes 2 --timeout-multiplier "${ABRI_TIMEOUT_MULT:-1}" $test_args
   count_meson "$dir/meson-logs/testlog.json"
 }
 
@@ -89,8 +105,8 @@ run_fuzz() {
 mkdir -p "$OUT"
 for stage in $STAGES; do
   case $stage in
-    plain) run_suite plain --buildtype=debugoptimized ;;
-    asan) ASAN_OPTIONS=detect_leaks=1 run_suite asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false ;;
+    plain) run_suite plain "" --buildtype=debugoptimized ;;
+    asan) ASAN_OPTIONS=detect_leaks=1 run_suite asan "--no-suite web" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false ;;
     fuzz) run_fuzz ;;
     *) echo "unknown stage $stage"; failed=$((failed + 1)) ;;
   esac

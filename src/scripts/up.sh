@@ -65,6 +65,22 @@ if [ ! -f "$DATA/dev/org.key" ]; then
   "$ABRI" keygen --role listener --name "Dev listener" --out "$DATA/dev/listener" --no-passphrase >/dev/null
 fi
 
+# The web app, built for this deployment's organisation key into
+# $DATA/web (abrid's web_root). Readable by the user abrid runs as.
+WEB_ROOT=""
+if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  if [ ! -d "$ROOT/web/node_modules/libsodium-wrappers-sumo" ]; then
+    say "installing the web app's packages (npm ci --prefix web)"
+    (umask 022; npm ci --prefix "$ROOT/web" --no-audit --no-fund >/dev/null)
+  fi
+  jq -n --arg id "$DEPLOYMENT" --arg pk "$(jq -r .ed25519 "$DATA/dev/org.pub.json")" \
+    '{deployment_id: $id, org_public_key: $pk, min_list_version: 1}' >"$DATA/dev/deployment.json"
+  (umask 022; node "$ROOT/web/build.mjs" --deployment "$DATA/dev/deployment.json" --out "$DATA/web" >/dev/null)
+  WEB_ROOT=$DATA/web
+else
+  say "node or npm not found: the web app is not served (run src/scripts/deps.sh)"
+fi
+
 say "applying database migrations"
 "$ABRI" admin migrate --dsn "$DSN"
 
@@ -84,7 +100,7 @@ org_public_key = $DATA/dev/org.pub.json
 server_key = $DATA/keys/server.key
 pepper_key = $DATA/keys/pepper.key
 challenge_key = $DATA/keys/challenge.key
-web_root = $ROOT/web
+web_root = $WEB_ROOT
 user = $RUN_USER
 CONF
 
@@ -126,6 +142,7 @@ ver=$(( $(cat "$ver_file" 2>/dev/null || echo 0) + 1 ))
 echo "$ver" >"$ver_file"
 
 say "abrid is running: http://127.0.0.1:$PORT and unix:$DATA/abrid.sock"
+[ -n "$WEB_ROOT" ] && say "the reporter web app: http://127.0.0.1:$PORT/"
 say "try: curl -s http://127.0.0.1:$PORT/healthz"
 say "listener CLI: $ABRI --config $DATA/dev/abri.conf cases"
 say "Ctrl-C stops abrid and the embedded PostgreSQL."

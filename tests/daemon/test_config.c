@@ -46,6 +46,8 @@ static void test_defaults(void)
 	CHECK(0 == strcmp(c.server_key, "/etc/abri/server.key"));
 	CHECK(0 == strcmp(c.data_dir, "/var/lib/abri"));
 	CHECK(c.log_level == 2);
+	CHECK(0 == strcmp(c.web_root, "/usr/share/abri/web"));
+	CHECK(0 == strcmp(c.quick_exit_url, "https://www.wikipedia.org/"));
 	config_free(&c);
 }
 
@@ -129,6 +131,21 @@ static void test_errors(void)
 	expect_error(REQUIRED "max_body = 4096\n", "max_body");
 	expect_error(REQUIRED "listen_port = 0\n", "no listener");
 	expect_error(REQUIRED "user = a\x01b\n", "line 3: control character");
+	expect_error(REQUIRED "quick_exit_url = javascript:alert(1)\n", "line 3: quick_exit_url");
+	expect_error(REQUIRED "quick_exit_url = https://\n", "line 3: quick_exit_url");
+	expect_error(REQUIRED "quick_exit_url = https://a.example/x y\n", "line 3: quick_exit_url");
+	expect_error(REQUIRED "quick_exit_url = https://a.example/\"x\n", "line 3: quick_exit_url");
+}
+
+static void test_quick_exit_url(void)
+{
+	struct abrid_config c;
+	char err[CONFIG_ERR_MAX];
+
+	CHECK(parse(&c, REQUIRED "quick_exit_url = https://weather.example/today?city=x\n", err) ==
+	      0);
+	CHECK(0 == strcmp(c.quick_exit_url, "https://weather.example/today?city=x"));
+	config_free(&c);
 }
 
 static void test_nul_and_long_lines(void)
@@ -158,6 +175,7 @@ int main(void)
 	test_values();
 	test_errors();
 	test_nul_and_long_lines();
+	test_quick_exit_url();
 	if (failures != 0)
 		(void)fprintf(stderr, "%d failures\n", failures);
 	return failures != 0;

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The reporter web app in a real browser: builds web/ with this run's
+# organisation key, serves it from a real abrid (TCP on loopback, web_root =
+# the build) and runs the node tests in web/tests/*.test.mjs (Chromium
+# through playwright-core, see web/tests/lib/browser.mjs).
+#
+# Skips (exit 77) only when web/node_modules or Chromium is missing AND
+# ABRI_REQUIRE_WEB is unset; src/scripts/test.sh installs them and sets it.
+set -euo pipefail
+: "${ABRI_SRC:?}" "${ABRI_BUILD:?}"
+WEB=$ABRI_SRC/web
+CHROMIUM=${ABRI_CHROMIUM:-/usr/bin/chromium}
+
+missing=""
+command -v node >/dev/null || missing+=" node"
+[ -d "$WEB/node_modules/playwright-core" ] && [ -d "$WEB/node_modules/libsodium-wrappers-sumo" ] ||
+  missing+=" web/node_modules (npm ci --prefix web)"
+[ -x "$CHROMIUM" ] || missing+=" $CHROMIUM (apt-get install chromium)"
+if [ -n "$missing" ]; then
+  if [ -n "${ABRI_REQUIRE_WEB:-}" ]; then echo "FAIL: missing:$missing" >&2; exit 1; fi
+  echo "SKIP: missing:$missing"
+  exit 77
+fi
+
+export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+source "$(dirname "$0")/../harness/env.sh"
+
+abri_env_up
+
+# The deployment the app is built for: this run's organisation key.
+jq -n --arg id "$DEPLOYMENT" --arg pk "$(jq -r .ed25519 "$T/org.pub.json")" \
+  '{deployment_id: $id, org_public_key: $pk, min_list_version: 1}' >"$T/deployment.json"
+node "$WEB/build.mjs" --deployment "$T/deployment.json" --out "$T/web" || fail "web/build.mjs"
+ok "web app built into $T/web"
+
+abrid_stop
+sed -i "s|^web_root = .*|web_root = $T/web|" "$T/abrid.conf"
+grep -q "^web_root = $T/web\$" "$T/abrid.conf" || fail "could not set web_root"
+abrid_start
+curl -fsS -o /dev/null "http://127.0.0.1:$ABRI_TEST_PORT/" || fail "abrid does not serve /"
+ok "abrid serves the build on http://127.0.0.1:$ABRI_TEST_PORT"
+
+export ABRI_WEB_URL=http://127.0.0.1:$ABRI_TEST_PORT
+export ABRI_T=$T ABRI_BUILD ABRI_SRC ABRI_DSN=$DSN ABRI_CHROMIUM=$CHROMIUM
+export ABRI_CLI_L1="$ABRI --config $T/l1.conf"
+export ABRI_SCREENSHOTS=${ABRI_SCREENSHOTS:-$ABRI_BUILD/meson-logs/web-screenshots}
+mkdir -p "$ABRI_SCREENSHOTS"
+
+mapfile -t tests < <(find "$WEB/tests" -maxdepth 1 -name '*.test.mjs' | sort)
+[ ${#tests[@]} -gt 0 ] || fail "no web/tests/*.test.mjs"
+cd "$WEB"
+node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}" || fail "node --test (web/tests)"
+ok "web tests passed (screenshots in $ABRI_SCREENSHOTS)"
