@@ -12,18 +12,19 @@ PKGS=(
   curl jq procps util-linux passwd
   chromium
 )
-# The web app's build and browser tests: Node.js (>= 20, which
-# playwright-core needs) and npm. Debian's packages unless a node is already
-# there (NodeSource's nodejs bundles npm and conflicts with Debian's npm).
+# The web app's build and browser tests: Node.js >= 18 (Debian 12 ships
+# 18.19; playwright-core is pinned to 1.61, the last release that supports
+# it) and npm. Debian's packages unless a node is already there
+# (NodeSource's nodejs bundles npm and conflicts with Debian's npm).
 command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 
 node_check() {
   local major
   major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-  if [ "$major" -lt 20 ]; then
-    echo "deps: warning: node $(node --version 2>/dev/null || echo missing) is older than 20;" \
-      "the web tests (playwright-core) need Node.js >= 20 (e.g. from NodeSource)" >&2
+  if [ "$major" -lt 18 ]; then
+    echo "deps: warning: node $(node --version 2>/dev/null || echo missing) is older than 18;" \
+      "the web build and tests need Node.js >= 18" >&2
   fi
   return 0
 }
