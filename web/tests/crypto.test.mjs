@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import './lib/node-webcrypto.mjs';
 import sodiumModule from 'libsodium-wrappers-sumo';
 
 import * as A from '../src/js/crypto/abri.js';
@@ -664,8 +665,12 @@ test('built tree: init() loads the vendored libsodium, kdf-worker.js derives the
     org_public_key: A.b64encode(new Uint8Array(32).fill(9)), min_list_version: 1 }));
   execFileSync(process.execPath, [join(here, '..', 'build.mjs'), '--deployment', join(tmp, 'dep.json'),
     '--out', join(tmp, 'out')], { stdio: 'pipe' });
+  // The built tree's .js files are ES modules (browsers go by the script
+  // type); Node.js before 20 needs to be told so.
+  writeFileSync(join(tmp, 'package.json'), '{"type": "module"}\n');
   const shim = join(tmp, 'shim.mjs');
   writeFileSync(shim, `import { parentPort, workerData } from 'node:worker_threads';
+import ${JSON.stringify(pathToFileURL(join(here, 'lib', 'node-webcrypto.mjs')).href)};
 globalThis.self = globalThis;
 self.postMessage = (m, transfer) => parentPort.postMessage(m, transfer);
 await import(workerData.worker);
