@@ -147,6 +147,18 @@ describe('static files served by abrid', { skip: ROOT === null && 'ABRI_T not se
     }
   });
 
+  test('js/sri.js holds the SHA-384 of the vendored libsodium modules', async () => {
+    // Read as text: node would take the build's .js files for CommonJS.
+    const text = fs.readFileSync(path.join(ROOT, 'js', 'sri.js'), 'utf8');
+    const VENDOR = [...text.matchAll(/path: "([^"]+)", integrity: "([^"]+)"/g)].map((m) => ({ path: m[1], integrity: m[2] }));
+    const names = VENDOR.map((v) => v.path);
+    assert.deepEqual(names, ['vendor/libsodium-sumo.mjs', 'vendor/libsodium-wrappers.mjs'], 'load order');
+    for (const { path: p, integrity } of VENDOR) {
+      const digest = createHash('sha384').update(fs.readFileSync(path.join(ROOT, p))).digest('base64');
+      assert.equal(integrity, `sha384-${digest}`, p);
+    }
+  });
+
   test('traversal, dotfiles, encoded tricks and symlinks give 404', async () => {
     const leak = path.join(ROOT, 'leak.txt');
     fs.symlinkSync('/etc/passwd', leak);
@@ -336,4 +348,59 @@ describe('in Chromium', { skip: ROOT === null && 'ABRI_T not set' }, () => {
     assert.deepEqual(await context.cookies(), []);
     await context.close();
   });
+
+  // The worker's answer to an empty request: 'invalid' when libsodium
+  // loaded (the empty token is refused), 'integrity' when the check failed.
+  const workerCode = (page) =>
+    page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          const w = new Worker('/js/kdf-worker.js', { type: 'module' });
+          w.onmessage = (e) => resolve(e.data.code ?? 'ok');
+          w.onerror = (e) => resolve(`error ${e.message}`);
+          w.postMessage({ id: 't', digits: '', tenant: '' });
+        }),
+    );
+
+  for (const name of ['libsodium-wrappers.mjs', 'libsodium-sumo.mjs']) {
+    test(`a modified vendor/${name} is refused by the page and the worker`, async () => {
+      const file = path.join(ROOT, 'vendor', name);
+      const original = fs.readFileSync(file);
+      const copies = {};
+      for (const x of ['.gz', '.br']) {
+        if (fs.existsSync(file + x)) copies[x] = fs.readFileSync(file + x);
+      }
+      // One byte changed, still valid JavaScript: only the integrity check
+      // can refuse it. The compressed copies go, so these bytes are served.
+      const tampered = Buffer.from(original);
+      assert.equal(tampered[tampered.length - 1], 0x0a, 'ends with a newline');
+      tampered[tampered.length - 1] = 0x20;
+      fs.writeFileSync(file, tampered);
+      for (const x of Object.keys(copies)) fs.unlinkSync(file + x);
+      try {
+        const page = await newPage(browser, { lang: 'en' });
+        const integrity = [];
+        page.on('console', (m) => {
+          if (/integrity/i.test(m.text()) && m.text().includes(`vendor/${name}`)) integrity.push(m.text());
+        });
+        await page.goto('/', { waitUntil: 'load' });
+        await page.waitForFunction(() => document.documentElement.dataset.crypto, null, { timeout: 30000 });
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.crypto), 'failed');
+        assert.ok(integrity.length > 0, 'Chromium reports the integrity failure on the console');
+        assert.ok(await page.locator('main button').first().isVisible(), 'the first view still works');
+        assert.equal(await workerCode(page), 'integrity', 'the worker refuses the file too');
+        await page.context().close();
+      } finally {
+        fs.writeFileSync(file, original);
+        for (const [x, data] of Object.entries(copies)) fs.writeFileSync(file + x, data);
+      }
+      // Restored: both load again.
+      const page = await newPage(browser, { lang: 'en' });
+      await page.goto('/', { waitUntil: 'load' });
+      await page.waitForFunction(() => document.documentElement.dataset.crypto, null, { timeout: 30000 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.crypto), 'ready');
+      assert.equal(await workerCode(page), 'invalid', 'the worker loads libsodium');
+      await page.context().close();
+    });
+  }
 });

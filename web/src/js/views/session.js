@@ -17,10 +17,14 @@ function pick(obj, names) {
 export function loadCrypto() {
   if (cryptoPromise === null) {
     cryptoPromise = (async () => {
-      const [mod, deployment] = await Promise.all([
+      const [mod, deployment, vendor] = await Promise.all([
         import('../crypto/abri.js'),
         import('../deployment.js'),
+        import('../vendor.js'),
       ]);
+      // libsodium is preloaded with Subresource Integrity before init()
+      // imports it: a modified file fails here (js/vendor.js).
+      await vendor.preloadVendor();
       await mod.init();
       const d = deployment.default || deployment;
       dep = {
