@@ -64,6 +64,21 @@ UNICODES="$UNICODES,U+2010-2027,U+2039-203A,U+22EE,U+25CC"
 	--flavor=woff2 \
 	--output-file="$OUT/ethiopic-subset.woff2"
 
+# The language list shows Tigrinya's own name, ትግርኛ, on the first view of
+# every visitor; the full subset (~67 KB) would break the first view's
+# 100 KB budget. A second, tiny font carries just those four letters; the
+# full one is fetched only when a page holds other Ethiopic text (app.css
+# lists the tiny family first, each with its unicode-range).
+"$PYTHON" -m fontTools.subset "$SRC" \
+	--text='ትግርኛ' \
+	--layout-features='*' \
+	--no-hinting \
+	--name-IDs=0,1,2,3,4,5,6,13,14 \
+	--name-languages='*' \
+	--notdef-outline \
+	--flavor=woff2 \
+	--output-file="$OUT/ethiopic-name.woff2"
+
 # OFL.txt: the font's copyright line, then the licence text as Debian ships
 # it in fonts-noto-core's copyright file (the "License: OFL-1.1" stanza,
 # with the Debian continuation-line indent and "." blank lines undone).
@@ -72,7 +87,8 @@ import sys
 from fontTools.ttLib import TTFont
 font = TTFont(sys.argv[1])
 print(font["name"].getDebugName(0))
-print("This subset (ethiopic-subset.woff2, made by src/tools/make-ethiopic-font.sh")
+print("These subsets (ethiopic-subset.woff2 and ethiopic-name.woff2, made by")
+print("src/tools/make-ethiopic-font.sh")
 print("from Noto Sans Ethiopic Regular, Debian package fonts-noto-core) is")
 print("licensed under the SIL Open Font License, Version 1.1, as is the original.")
 print()
