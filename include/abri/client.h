@@ -356,6 +356,9 @@ typedef struct abri_submit_result {
 	char week[9];
 	uint32_t pos;
 	uint8_t envelope_hash[ABRI_HASH_BYTES];
+	/* The verified receipt as received, to keep as proof (abri verify-receipt). */
+	uint8_t receipt_sig[ABRI_SIG_BYTES];
+	uint8_t receipt_key_id[ABRI_KEY_ID_BYTES]; /* the list's server key */
 } abri_submit_result;
 
 /* The caller fetched the config (abri_client_get_config) and accepted its

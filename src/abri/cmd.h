@@ -12,6 +12,8 @@ int cmd_cases(int argc, char **argv, cli_config *cfg);
 int cmd_show(int argc, char **argv, cli_config *cfg);
 int cmd_reply(int argc, char **argv, cli_config *cfg);
 int cmd_state(int argc, char **argv, cli_config *cfg);
+int cmd_watch(int argc, char **argv, cli_config *cfg);
+int cmd_verify_receipt(int argc, char **argv, cli_config *cfg);
 int cmd_admin_org_keygen(int argc, char **argv, cli_config *cfg);
 int cmd_admin_server_keygen(int argc, char **argv, cli_config *cfg);
 int cmd_admin_sign_recipients(int argc, char **argv, cli_config *cfg);

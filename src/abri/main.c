@@ -19,6 +19,8 @@ static const command commands[] = {
     {"show", cmd_show, "decrypt and verify a case"},
     {"reply", cmd_reply, "answer the reporter (or write an internal note)"},
     {"state", cmd_state, "set a case's state"},
+    {"watch", cmd_watch, "show how many cases are new, when it changes"},
+    {"verify-receipt", cmd_verify_receipt, "check abrid's proof of receipt"},
     {"admin", NULL, "key holders and operator commands (abri admin --help)"},
     {NULL, NULL, NULL},
 };

@@ -50,6 +50,8 @@ static const struct key keys[] = {
     {"max_padded", K_SIZE, OFF(max_padded), "262144", ABRI_BUCKET_MIN, 128ull * 1024 * 1024},
     {"pow_difficulty", K_UINT, OFF(pow_difficulty), "0", 0, 32},
     {"challenge_ttl", K_UINT, OFF(challenge_ttl), "600", 10, 86400},
+    {"retention_days", K_UINT, OFF(retention_days), "365", 1, 36500},
+    {"purge_interval", K_UINT, OFF(purge_interval), "3600", 0, 604800},
     {"user", K_STR, OFF(user), "", 0, 0},
     {"log_level", K_LEVEL, OFF(log_level), "info", 0, 0},
 };

@@ -31,7 +31,9 @@ struct abrid_config {
 	size_t max_padded;
 	unsigned pow_difficulty;
 	unsigned challenge_ttl;
-	char *user; /* "" = stay who we are */
+	unsigned retention_days; /* closed case -> purge_after, in days */
+	unsigned purge_interval; /* seconds between purge runs; 0 = no purge thread */
+	char *user;              /* "" = stay who we are */
 	int log_level;
 };
 

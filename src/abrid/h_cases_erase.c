@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/cases/erase: the reporter erases the case with the lookup key.
  * The lookup stops working at once; listeners see the state; the purge
- * job (a later issue) deletes it after purge_after. */
+ * job (purge.c) deletes it after purge_after. */
 #include <sodium.h>
 
 #include "abrid.h"

@@ -2,9 +2,12 @@
 /* POST /v1/staff/cases/{ref}/state: new -> open -> closed, closed -> open,
  * new -> closed. Setting the current state again is accepted (a retried
  * request); nothing goes back to new; only the reporter erases, and an
- * erased case never changes. No date is recorded. */
+ * erased case never changes. No date is recorded but a coarse purge_after
+ * when closing (retention_days on, rounded to a Monday), cleared when the
+ * case is reopened. */
 #include <string.h>
 
+#include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
 #include "reply.h"
@@ -41,7 +44,7 @@ static enum pg_qs state_txn(struct pg *pg, void *cls)
 		return (qs < 0) ? qs : PG_NONE;
 	if (0 == strcmp(c.state, s->to))
 		return PG_NONE; /* nothing to change */
-	qs = pg_update_case_state(pg, s->ref, s->to);
+	qs = pg_update_case_state(pg, s->ref, s->to, abrid.cfg.retention_days);
 	return (qs == PG_NONE) ? PG_SOFT : qs;
 }
 

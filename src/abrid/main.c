@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* abrid: the abri daemon. */
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "httpd.h"
 #include "listen.h"
 #include "log.h"
+#include "purge.h"
 #include "rlist.h"
 #include "startup.h"
 
@@ -19,6 +21,9 @@ static void usage(FILE *f)
 {
 	(void)fprintf(f, "usage: abrid -c FILE     run with the configuration FILE\n"
 	                 "       abrid -n -c FILE  check the configuration and key files, exit\n"
+	                 "       abrid --purge-now -c FILE\n"
+	                 "                         purge closed and erased cases past their date,\n"
+	                 "                         print how many, exit\n"
 	                 "       abrid -h          this help\n");
 }
 
@@ -48,6 +53,33 @@ static int wait_for_signal(const sigset_t *set)
 	if (sigwait(set, &sig) != 0)
 		return -1;
 	alog(ALOG_INFO, "signal %d, shutting down", sig);
+	return 0;
+}
+
+/* --purge-now: one purge without serving (no sockets, so no privilege
+ * change: run it as the user abrid runs as). */
+static int purge_now(void)
+{
+	char err[ERR_MAX], *dsn;
+	int64_t n;
+	int rc;
+
+	dsn = config_dsn(&abrid.cfg);
+	if (dsn == NULL) {
+		(void)fprintf(stderr, "abrid: cannot build the database connection string\n");
+		return 1;
+	}
+	rc = startup_database(dsn, err, sizeof err);
+	free(dsn);
+	if (rc != 0) {
+		(void)fprintf(stderr, "abrid: %s\n", err);
+		return 1;
+	}
+	if (purge_run(&n) != 0) {
+		(void)fprintf(stderr, "abrid: purge failed\n");
+		return 1;
+	}
+	(void)fprintf(stdout, "purged %lld cases\n", (long long)n);
 	return 0;
 }
 
@@ -84,6 +116,10 @@ static int serve(void)
 		(void)snprintf(err, sizeof err, "cannot start the HTTP server");
 		goto out;
 	}
+	if (purge_start() != 0) {
+		(void)snprintf(err, sizeof err, "cannot start the purge thread");
+		goto out;
+	}
 	alog(ALOG_INFO, "serving deployment %s (schema %d) on %s", abrid.cfg.deployment_id,
 	     abrid.schema,
 	     tcp != NULL && unx != NULL ? "TCP and a Unix socket" : (tcp != NULL ? "TCP" : "a Unix socket"));
@@ -92,6 +128,7 @@ static int serve(void)
 out:
 	if (rc != 0 && err[0] != '\0')
 		alog(ALOG_ERROR, "%s", err);
+	purge_stop();
 	httpd_stop(tcp);
 	httpd_stop(unx);
 	if (tcp == NULL && tcp_fd >= 0)
@@ -105,17 +142,22 @@ int main(int argc, char **argv)
 {
 	const char *config_path = NULL;
 	char err[ERR_MAX];
-	int opt, check_only = 0, rc;
+	static const struct option lo[] = {
+	    {"purge-now", no_argument, NULL, 'P'},
+	    {NULL, 0, NULL, 0},
+	};
+	int opt, check_only = 0, purge_only = 0, rc;
 
-	while ((opt = getopt(argc, argv, "c:nh")) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:nh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'n': check_only = 1; break;
+		case 'P': purge_only = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	if (config_path == NULL || optind != argc) {
+	if (config_path == NULL || optind != argc || (check_only && purge_only)) {
 		usage(stderr);
 		return 1;
 	}
@@ -138,6 +180,8 @@ int main(int argc, char **argv)
 	if (check_only) {
 		(void)fprintf(stdout, "abrid: %s: configuration and keys OK\n", config_path);
 		rc = 0;
+	} else if (purge_only) {
+		rc = purge_now();
 	} else {
 		rc = serve();
 	}

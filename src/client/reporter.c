@@ -115,6 +115,11 @@ static int accept_receipt(abri_client *c, const abri_recipients *list, const jso
 	memcpy(res->case_ref, r.case_ref, sizeof res->case_ref);
 	memcpy(res->week, r.week, sizeof res->week);
 	memcpy(res->envelope_hash, env_hash, ABRI_HASH_BYTES);
+	memcpy(res->receipt_key_id, abri_recipients_server(list)->ed_kid, ABRI_KEY_ID_BYTES);
+	if (abri_b64_decode_exact(
+	        json_string_value(json_object_get(json_object_get(ans, "receipt"), "sig")),
+	        res->receipt_sig, ABRI_SIG_BYTES) < 0)
+		return ABRI_CLIENT_ERR_SERVER; /* cannot happen: the receipt verified */
 	res->pos = json_is_integer(pos) ? (uint32_t)json_integer_value(pos) : 1;
 	return ABRI_OK;
 }

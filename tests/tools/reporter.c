@@ -5,6 +5,8 @@
  *
  *   reporter submit  --server S --deployment ID --org-pub FILE --text T
  *                    [--token-out FILE] [--lang L] [--state-dir D]
+ *                    [--receipt-out FILE]  (the proof of receipt, for
+ *                                           abri verify-receipt)
  *       prints {"case_ref", "week", "token"}
  *   reporter open    --server S --deployment ID --org-pub FILE
  *                    --token-file FILE [--state-dir D]
@@ -40,6 +42,7 @@ typedef struct opts {
 	const char *text;
 	const char *lang;
 	const char *token_out;
+	const char *receipt_out;
 	const char *token_file;
 	const char *state_dir;
 } opts;
@@ -156,6 +159,41 @@ static void grouped(char out[30], const char token[ABRI_TOKEN_DIGITS + 1])
 	out[n] = '\0';
 }
 
+/* The proof of receipt as abrid sent it (its 201 answer less "pos" and
+ * "state"): the fields blob is rebuilt from what the client verified, so
+ * it is byte for byte the one abrid signed. */
+static int write_receipt(const char *path, const abri_submit_result *res)
+{
+	abri_buf f;
+	char *f64 = NULL, *s64 = NULL, *k64 = NULL, *h64 = NULL, *text = NULL;
+	json_t *o = NULL;
+	int rc = ABRI_ERR_NOMEM;
+
+	abri_buf_init(&f);
+	if (abri_fields_add_str(&f, res->case_ref) < 0 || abri_fields_add_str(&f, res->week) < 0 ||
+	    abri_fields_add(&f, res->envelope_hash, ABRI_HASH_BYTES) < 0)
+		goto out;
+	f64 = abri_b64_encode(f.data, f.len);
+	s64 = abri_b64_encode(res->receipt_sig, ABRI_SIG_BYTES);
+	k64 = abri_b64_encode(res->receipt_key_id, ABRI_KEY_ID_BYTES);
+	h64 = abri_b64_encode(res->envelope_hash, ABRI_HASH_BYTES);
+	if (f64 && s64 && k64 && h64)
+		o = json_pack("{s:s, s:s, s:s, s:{s:s, s:s, s:s}}", "case_ref", res->case_ref,
+		              "week", res->week, "envelope_hash", h64, "receipt", "fields", f64,
+		              "sig", s64, "key_id", k64);
+	if (o != NULL && (text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) != NULL)
+		rc = abri_file_write_atomic(path, text, strlen(text), 0644);
+out:
+	abri_buf_free(&f);
+	free(f64);
+	free(s64);
+	free(k64);
+	free(h64);
+	free(text);
+	json_decref(o);
+	return rc;
+}
+
 static int submit(ctx *x, const opts *o)
 {
 	char token[ABRI_TOKEN_DIGITS + 1];
@@ -181,6 +219,8 @@ static int submit(ctx *x, const opts *o)
 		strcat(line, "\n");
 		rc = abri_file_write_atomic(o->token_out, line, strlen(line), 0600);
 	}
+	if (rc == ABRI_OK && o->receipt_out != NULL)
+		rc = write_receipt(o->receipt_out, &res);
 	if (rc == ABRI_OK) {
 		json_t *out = json_pack("{s:s, s:s, s:s}", "case_ref", res.case_ref, "week",
 		                        res.week, "token", token);
@@ -349,6 +389,7 @@ static int parse(int argc, char **argv, opts *o)
 	    {"text", required_argument, NULL, 't'},
 	    {"lang", required_argument, NULL, 'l'},
 	    {"token-out", required_argument, NULL, 'T'},
+	    {"receipt-out", required_argument, NULL, 'R'},
 	    {"token-file", required_argument, NULL, 'f'},
 	    {"state-dir", required_argument, NULL, 'S'},
 	    {NULL, 0, NULL, 0},
@@ -365,6 +406,7 @@ static int parse(int argc, char **argv, opts *o)
 		                   : c == 't' ? &o->text
 		                   : c == 'l' ? &o->lang
 		                   : c == 'T' ? &o->token_out
+		                   : c == 'R' ? &o->receipt_out
 		                   : c == 'f' ? &o->token_file
 		                   : c == 'S' ? &o->state_dir
 		                              : NULL;
@@ -396,9 +438,11 @@ int main(int argc, char **argv)
 	int ex;
 
 	if (parse(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: reporter submit|open|message|seal|keys|token --server S "
-		                "--deployment ID --org-pub FILE [--text T] [--token-out F] "
-		                "[--token-file F] [--lang L] [--state-dir D]\n");
+		fprintf(
+		    stderr,
+		    "usage: reporter submit|open|message|seal|keys|token --server S "
+		    "--deployment ID --org-pub FILE [--text T] [--token-out F] [--receipt-out F] "
+		    "[--token-file F] [--lang L] [--state-dir D]\n");
 		return EX_USAGE;
 	}
 	if (abri_init() < 0)

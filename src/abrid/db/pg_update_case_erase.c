@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The reporter erases a case: the lookup stops working at once (open
- * answers case_not_found) and the purge job (a later issue) deletes the
+ * answers case_not_found) and the purge job (purge.c) deletes the
  * case after purge_after. The date is rounded to a Monday two weeks on so
  * it does not tell the day of the erasure. */
 #include "queries.h"

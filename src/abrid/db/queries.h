@@ -46,9 +46,16 @@ enum pg_qs pg_insert_case(struct pg *pg, const char *case_ref,
 enum pg_qs pg_select_case_by_lookup(struct pg *pg, const uint8_t lookup_hash[ABRI_HASH_BYTES],
                                     struct db_case *c);
 enum pg_qs pg_select_case_by_ref(struct pg *pg, const char *case_ref, struct db_case *c);
-enum pg_qs pg_update_case_state(struct pg *pg, const char *case_ref, const char *state);
+/* Closing sets purge_after retention_days on (rounded to a Monday); any
+ * other state clears it. */
+enum pg_qs pg_update_case_state(struct pg *pg, const char *case_ref, const char *state,
+                                unsigned retention_days);
 /* Sets erased and a coarse purge_after; PG_NONE if absent or erased. */
 enum pg_qs pg_update_case_erase(struct pg *pg, const uint8_t lookup_hash[ABRI_HASH_BYTES]);
+
+/* Deletes closed and erased cases past purge_after (envelopes cascade);
+ * *n = how many. */
+enum pg_qs pg_delete_purgeable_cases(struct pg *pg, int64_t *n);
 
 struct db_case_row {
 	struct db_case c;
