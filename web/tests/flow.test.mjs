@@ -13,14 +13,10 @@
 //   6. 320 px wide: no horizontal scrolling on any view.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { launch, newPage, runAxe, cli, screenshot, WEB_URL } from './lib/browser.mjs';
+import { launch, runAxe, cli, screenshot, WEB_URL } from './lib/browser.mjs';
+import { catalog, open as openIn, chooseLanguage, fillQuestionnaire, submit, comeBack } from './lib/flow.mjs';
 import { dammDigit } from '../src/js/crypto/abri.js';
 
-const I18N = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'i18n');
-const catalog = (lang) => JSON.parse(fs.readFileSync(path.join(I18N, `${lang}.json`), 'utf8'));
 const ARABIC_INDIC = '٠١٢٣٤٥٦٧٨٩';
 
 let browser;
@@ -31,58 +27,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function open(lang, opts = {}) {
-  const page = await newPage(browser, { lang, ...opts });
-  page.on('pageerror', (e) => console.error(`[page ${lang}] ${e.message}`));
-  await page.goto('/');
-  await page.waitForSelector('.view-lang h1');
-  return page;
-}
-
-async function chooseLanguage(page, lang) {
-  await page.locator(`.lang-btn[lang="${lang}"]`).click();
-  await page.waitForSelector('.view-start h1');
-  await page.waitForFunction(() => document.documentElement.dataset.crypto === 'ready', null,
-    { timeout: 30000 });
-}
-
-async function fillQuestionnaire(page, r) {
-  await page.locator('.view-start .btn.primary').click();
-  await page.waitForSelector('.view-form h1');
-  await page.locator(`input[name=kind][value=${r.kind}]`).check();
-  await page.locator(`input[name=when][value=${r.when}]`).check();
-  await page.locator('input[name=where]').fill(r.where);
-  await page.locator('input[name=who]').fill(r.who);
-  await page.locator('textarea[name=what]').fill(r.what);
-  for (const w of r.wants) await page.locator(`input[name=wants][value=${w}]`).check();
-  await page.locator('textarea[name=contact]').fill(r.contact || '');
-  await page.locator('.view-form button[type=submit]').click();
-  await page.waitForSelector('.view-review h1');
-}
-
-async function submit(page) {
-  await page.locator('.view-review .btn.primary').click();
-  await page.waitForSelector('.view-receipt h1', { timeout: 60000 });
-  const token = (await page.locator('.view-receipt .token').innerText()).replace(/\s/g, '');
-  assert.match(token, /^\d{24}$/);
-  const ref = (await page.locator('#case-ref').innerText()).trim();
-  assert.match(ref, /^[0-9A-Z]{10}$/);
-  assert.equal(await page.locator('#proof-status.ok').count(), 1, 'proof of receipt verified');
-  return { token, ref };
-}
-
-async function comeBack(page, lang, typed) {
-  // A later visit: the app starts from scratch (nothing was stored).
-  await page.goto('/');
-  await page.waitForSelector('.view-lang h1');
-  await chooseLanguage(page, lang);
-  await page.locator('.view-start .actions .btn:not(.primary)').click();
-  await page.waitForSelector('.view-back h1');
-  await page.locator('#token-input').fill(typed);
-  await page.locator('.view-back button[type=submit]').click();
-  await page.waitForSelector('.view-case h1', { timeout: 60000 });
-  await page.waitForSelector('.messages .message');
-}
+const open = (lang, opts = {}) => openIn(browser, lang, opts);
 
 async function journey(lang, report, replyText, followUp, typeToken) {
   const t = catalog(lang);

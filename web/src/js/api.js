@@ -66,3 +66,4 @@ export const getChallenge = () => call('POST', '/v1/challenge', {});
 export const createCase = (req) => call('POST', '/v1/cases', req);
 export const openCase = (lookupKey) => call('POST', '/v1/cases/open', { lookup_key: toB64(lookupKey) });
 export const postMessage = (req) => call('POST', '/v1/cases/messages', req);
+export const eraseCase = (lookupKey) => call('POST', '/v1/cases/erase', { lookup_key: toB64(lookupKey) });

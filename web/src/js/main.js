@@ -12,6 +12,7 @@ import * as reviewView from './views/review.js';
 import * as receiptView from './views/receipt.js';
 import * as backView from './views/back.js';
 import * as caseView from './views/case.js';
+import * as erasedView from './views/erased.js';
 
 const VIEWS = {
   lang: langView,
@@ -21,6 +22,7 @@ const VIEWS = {
   receipt: receiptView,
   back: backView,
   case: caseView,
+  erased: erasedView,
 };
 
 function freshDraft() {

@@ -1,8 +1,9 @@
 // The case: state and every message, decrypted and verified on this phone;
-// a loud warning on any alarm; a form for a follow-up message.
+// a loud warning on any alarm; a form for a follow-up message; erasing the
+// case, behind a second, distinct confirmation.
 import { t, language } from '../i18n.js';
 import { h, heading, button, statusArea } from './dom.js';
-import { openMyCase, sendFollowUp } from './session.js';
+import { openMyCase, sendFollowUp, eraseMyCase } from './session.js';
 import { errorMessage, stepText } from './errors.js';
 
 function stateText(state) {
@@ -12,6 +13,17 @@ function stateText(state) {
     case 'closed': return t('case.state.closed');
     case 'erased': return t('case.state.erased');
     default: return state;
+  }
+}
+
+/** One plain sentence on what the state means for the person. */
+function stateHelp(state) {
+  switch (state) {
+    case 'new': return t('case.state_help.new');
+    case 'open': return t('case.state_help.open');
+    case 'closed': return t('case.state_help.closed');
+    case 'erased': return t('case.state_help.erased');
+    default: return '';
   }
 }
 
@@ -46,14 +58,19 @@ export function render(app, opened) {
   const session = app.state.session;
   const list = h('ol', { class: 'messages' });
   const alarm = h('div', { class: 'alarm', role: 'alert', hidden: true });
-  const stateDd = h('dd', {});
+  const stateDd = h('dd', {}, h('span', { class: 'state-name', id: 'case-state' }),
+    h('span', { class: 'state-help hint', id: 'case-state-help' }));
+  const closedHint = h('p', { class: 'hint', id: 'write-closed', hidden: true }, t('case.write.closed'));
   const refDd = h('dd', {}, h('bdi', { dir: 'ltr', class: 'mono' }));
   const top = statusArea();
   const status = statusArea();
 
   function show(o) {
     refDd.firstChild.textContent = o.caseRef || session.caseRef || '';
-    stateDd.textContent = stateText(o.state);
+    stateDd.dataset.state = o.state || '';
+    stateDd.firstChild.textContent = stateText(o.state);
+    stateDd.lastChild.textContent = stateHelp(o.state);
+    closedHint.hidden = o.state !== 'closed';
     const msgs = (o.messages || []).filter((m) => m.kind !== 'note' && m.kind !== 4);
     list.replaceChildren(...msgs.map(messageView));
     if (msgs.length === 0) list.replaceChildren(h('li', { class: 'muted' }, t('case.empty')));
@@ -61,10 +78,12 @@ export function render(app, opened) {
     alarm.replaceChildren(h('p', {}, t('case.alarm')));
     alarm.hidden = !alarmed;
     // Never extend a chain that raised an alarm.
-    form.hidden = alarmed;
+    form.hidden = alarmed || o.state === 'erased';
+    erase.el.hidden = o.state === 'erased';
   }
 
   async function refresh() {
+    if (erase.busy()) return;
     top.step(t('progress.open'), 1, 2);
     try {
       show(await openMyCase(session));
@@ -116,6 +135,8 @@ export function render(app, opened) {
     }
   });
 
+  const erase = eraseSection(app, session);
+
   if (opened) show(opened);
   else queueMicrotask(refresh);
 
@@ -130,9 +151,82 @@ export function render(app, opened) {
     h('h2', {}, t('case.messages')),
     list,
     h('h2', {}, t('case.write.heading')),
-    opened && opened.state === 'closed' ? h('p', { class: 'hint' }, t('case.write.closed')) : null,
+    closedHint,
     form,
     h('div', { class: 'actions leave' },
-      button(t('case.leave'), () => { app.leave(); app.go('start'); })),
-    h('p', { class: 'hint' }, t('case.leave_hint')));
+      button(t('case.leave'), () => { if (!erase.busy()) { app.leave(); app.go('start'); } })),
+    h('p', { class: 'hint' }, t('case.leave_hint')),
+    erase.el);
+}
+
+// "Erase my case": what it does in plain words, then a first button that
+// only reveals a confirmation panel (focus moved to it). The panel's "Yes,
+// erase everything" sits below the explanation, not where the first button
+// was, so a double tap cannot erase. Only the lookup key is sent.
+function eraseSection(app, session) {
+  const status = statusArea();
+  const warn = h('p', { class: 'confirm-warning', id: 'erase-confirm-warning' }, t('case.erase.confirm_warning'));
+  const yes = h('button', { type: 'button', class: 'btn danger', id: 'erase-confirm' }, t('case.erase.confirm'));
+  const cancel = h('button', { type: 'button', class: 'btn', id: 'erase-cancel' }, t('case.erase.cancel'));
+  const panel = h('div', {
+    class: 'confirm', id: 'erase-panel', role: 'group', tabindex: '-1', hidden: true,
+    'aria-labelledby': 'erase-confirm-heading', 'aria-describedby': 'erase-confirm-warning',
+  },
+  h('h3', { id: 'erase-confirm-heading' }, t('case.erase.confirm_heading')),
+  warn,
+  h('div', { class: 'actions' }, yes, cancel));
+  const start = h('button', {
+    type: 'button', class: 'btn', id: 'erase-start', 'aria-expanded': 'false', 'aria-controls': 'erase-panel',
+  }, t('case.erase.start'));
+  let busy = false;
+
+  function close() {
+    panel.hidden = true;
+    start.setAttribute('aria-expanded', 'false');
+  }
+
+  start.addEventListener('click', () => {
+    if (busy) return;
+    status.clear();
+    panel.hidden = false;
+    start.setAttribute('aria-expanded', 'true');
+    panel.focus();
+  });
+  cancel.addEventListener('click', () => {
+    if (busy) return;
+    close();
+    status.done(t('case.erase.cancelled'));
+    start.focus();
+  });
+  yes.addEventListener('click', async () => {
+    if (busy) return;
+    busy = true;
+    yes.disabled = true;
+    cancel.disabled = true;
+    status.step(t('progress.erase'), 1, 2);
+    try {
+      await eraseMyCase(session);
+      app.leave();
+      app.go('erased');
+    } catch (e) {
+      status.error(e.kind === 'not_found' ? t('case.erase.err.not_found') : errorMessage(e));
+      yes.disabled = false;
+      cancel.disabled = false;
+      busy = false;
+    }
+  });
+
+  const el = h('section', { class: 'erase', 'aria-labelledby': 'erase-heading' },
+    h('h2', { id: 'erase-heading' }, t('case.erase.heading')),
+    h('p', {}, t('case.erase.intro')),
+    h('ul', { class: 'safe-list' },
+      h('li', {}, t('case.erase.what_deleted')),
+      h('li', {}, t('case.erase.what_listeners')),
+      h('li', {}, t('case.erase.what_code')),
+      h('li', {}, t('case.erase.what_final')),
+      h('li', {}, t('case.erase.what_later'))),
+    h('div', { class: 'actions' }, start),
+    panel,
+    status.el);
+  return { el, busy: () => busy };
 }

@@ -284,6 +284,20 @@ export async function sendFollowUp(session, body, onStep) {
   }
 }
 
+/**
+ * POST /v1/cases/erase with the lookup key (never the token). On success the
+ * code opens nothing any more, so the keys are wiped from memory at once.
+ */
+export async function eraseMyCase(session) {
+  try {
+    const answer = await api.eraseCase(session.keys.lookupKey);
+    forget(session);
+    return answer;
+  } catch (e) {
+    throw classify(e);
+  }
+}
+
 /** Drop the secrets this session holds. */
 export function forget(session) {
   if (!session) return;
