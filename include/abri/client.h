@@ -259,6 +259,7 @@ typedef struct abri_compose {
 	const char *body; /* JSON object text */
 	size_t body_len;
 	size_t max_padded;
+	int to_role; /* keyed stanzas for members of this role; 0 = listeners */
 } abri_compose;
 
 int abri_compose_seal(abri_buf *env, const abri_compose *c);
@@ -393,5 +394,58 @@ int abri_receipt_check(const json_t *receipt, const char *tenant, const abri_rec
 
 /* Random submission id, base64 (malloc'd). */
 char *abri_submission_id_new(void);
+
+/* ================= statistics (docs/protocol.md, Statistics batch) ================= */
+
+#define ABRI_TAXONOMY_MAX (256u * 1024u)
+#define ABRI_STATS_RECORD_V 1
+
+/* The coding taxonomy (conf/taxonomy.json): {"version": "2026.1",
+ * "kind"|"context"|"interpreter"|"referral"|"outcome": {code: {"en","fr"}}}. */
+typedef struct abri_taxonomy {
+	json_t *doc;
+	char version[32];
+} abri_taxonomy;
+
+/* Parses and checks the shape (every dimension an object of code ->
+ * {"en","fr"} strings). */
+int abri_taxonomy_parse(abri_taxonomy *t, const char *text, size_t len);
+int abri_taxonomy_load(abri_taxonomy *t, const char *path);
+void abri_taxonomy_free(abri_taxonomy *t);
+/* 1 if code is allowed in dim. "interpreter" also allows any ISO 639 code
+ * (2 or 3 lowercase letters) without a label. */
+int abri_taxonomy_has(const abri_taxonomy *t, const char *dim, const char *code);
+/* Label in lang ("en", "fr"), falling back to "en", then NULL. */
+const char *abri_taxonomy_label(const abri_taxonomy *t, const char *dim, const char *code,
+                                const char *lang);
+
+/* "YYYY-MM" with a month 01..12 and a year 2000..9999. */
+int abri_month_valid(const char *s);
+
+/* A statistics record: exactly the keys of the contract, codes of t,
+ * referred a subset of consent, no duplicates, month valid. ABRI_OK or
+ * ABRI_ERR_INVALID. */
+int abri_stats_record_check(const abri_taxonomy *t, const json_t *rec);
+
+/* Shuffles the array in place (Fisher-Yates with randombytes_uniform). */
+int abri_json_shuffle(json_t *array);
+
+/* One monthly batch: body {"month","taxonomy","records"} signed by author
+ * (purpose "stats-batch", thread zero, counter 1), sealed to every auditor
+ * of list (no reporter stanza). ABRI_ERR_INVALID when the list has no
+ * auditor. records is used as given (shuffle it first). */
+int abri_stats_batch_seal(abri_buf *env, const char *tenant, const abri_recipients *list,
+                          const abri_keypair *author, const char *month,
+                          const char *taxonomy_version, const json_t *records,
+                          size_t max_padded);
+/* Opens a batch with an auditor key, checks the signature against the
+ * listener of list (which must be the version the batch names: see
+ * abri_stats_batch_list_version) and returns the body object (*body, caller
+ * decrefs) and the author (may be NULL). */
+int abri_stats_batch_open(const uint8_t *env, size_t len, const char *tenant,
+                          const abri_keypair *auditor, const abri_recipients *list,
+                          size_t max_padded, json_t **body, abri_member *author);
+/* The list version named by a batch's header (0 if it does not parse). */
+uint32_t abri_stats_batch_list_version(const uint8_t *env, size_t len, size_t max_padded);
 
 #endif

@@ -14,10 +14,13 @@ int cmd_reply(int argc, char **argv, cli_config *cfg);
 int cmd_state(int argc, char **argv, cli_config *cfg);
 int cmd_watch(int argc, char **argv, cli_config *cfg);
 int cmd_verify_receipt(int argc, char **argv, cli_config *cfg);
+int cmd_code(int argc, char **argv, cli_config *cfg);
+int cmd_stats(int argc, char **argv, cli_config *cfg);
 int cmd_admin_org_keygen(int argc, char **argv, cli_config *cfg);
 int cmd_admin_server_keygen(int argc, char **argv, cli_config *cfg);
 int cmd_admin_sign_recipients(int argc, char **argv, cli_config *cfg);
 int cmd_admin_upload_recipients(int argc, char **argv, cli_config *cfg);
 int cmd_admin_migrate(int argc, char **argv, cli_config *cfg);
+int cmd_audit_report(int argc, char **argv, cli_config *cfg);
 
 #endif

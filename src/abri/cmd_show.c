@@ -46,6 +46,44 @@ static void print_author(const abri_case_msg *m)
 	printf(" [%s]%s", fp, m->by_reader ? " (you)" : "");
 }
 
+static void print_codes(const char *label, const json_t *a)
+{
+	size_t i;
+	json_t *v;
+	if (json_array_size(a) == 0)
+		return;
+	printf(", %s ", label);
+	json_array_foreach(a, i, v)
+	{
+		fputs(i ? ", " : "", stdout);
+		abri_fputs_safe(stdout, json_is_string(v) ? json_string_value(v) : "?");
+	}
+}
+
+static void print_field(const char *label, const json_t *v)
+{
+	printf("%s", label);
+	abri_fputs_safe(stdout, json_is_string(v) ? json_string_value(v) : "?");
+}
+
+/* A coding note (abri code), one line. */
+static void print_coding(const json_t *c)
+{
+	const json_t *j = json_object_get(c, "journey");
+	print_field("    coding: kind ", json_object_get(c, "kind"));
+	print_field(", context ", json_object_get(c, "context"));
+	print_field(", interpreter ", json_object_get(c, "interpreter"));
+	printf("%s%s", json_is_true(json_object_get(j, "listened")) ? ", listened" : "",
+	       json_is_true(json_object_get(j, "informed")) ? ", informed of rights" : "");
+	print_codes("consent to", json_object_get(j, "consent"));
+	print_codes("referred to", json_object_get(j, "referred"));
+	printf(", complaint %s",
+	       json_is_true(json_object_get(j, "complaint_filed")) ? "filed" : "not filed");
+	print_field(", outcome ", json_object_get(j, "outcome"));
+	print_field(" (taxonomy ", json_object_get(c, "taxonomy"));
+	fputs(")\n", stdout);
+}
+
 static void print_msg(const abri_case_msg *m)
 {
 	const char *kind = m->info.kind ? abri_kind_name(m->info.kind) : NULL;
@@ -75,6 +113,8 @@ static void print_msg(const abri_case_msg *m)
 		}
 		print_indented(text_of(m));
 	}
+	if (m->verified && json_is_object(json_object_get(m->body, "coding")))
+		print_coding(json_object_get(m->body, "coding"));
 }
 
 static void print_case(const abri_case *cs, const json_t *answer)

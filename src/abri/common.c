@@ -436,9 +436,12 @@ static void list_warnings(const cli_session *s, const abri_list_change *chg)
 	if (s->key == NULL)
 		return;
 	const abri_member *me = abri_recipients_by_ed_kid(cur, s->key->ed_kid);
-	if (me == NULL || me->role != ABRI_ROLE_LISTENER ||
+	/* Auditors use the same session (abri audit report). */
+	int role = s->key->role == ABRI_ROLE_AUDITOR ? ABRI_ROLE_AUDITOR : ABRI_ROLE_LISTENER;
+	if (me == NULL || (int)me->role != role ||
 	    memcmp(me->x25519_pk, s->key->x25519_pk, ABRI_X25519_PK) != 0)
-		cli_err("warning: your key is not a listener of the current recipient list");
+		cli_err("warning: your key is not %s of the current recipient list",
+		        role == ABRI_ROLE_AUDITOR ? "an auditor" : "a listener");
 }
 
 static int session_connect(cli_session *s, unsigned flags)

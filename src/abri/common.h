@@ -136,6 +136,27 @@ void cli_session_close(cli_session *s);
 /* Signed GET of a staff case, loaded and verified as this listener. */
 int cli_case_fetch(cli_session *s, const char *ref, abri_case *cs, json_t **answer);
 
+/* A listener's message in a case: kind note (listeners only) or reply
+ * (with the reporter's stanza). */
+typedef struct cli_case_msg {
+	const char *ref;
+	int note;
+	int force;        /* write even when the case raises alarms */
+	const char *body; /* JSON object text */
+	const char *what; /* for the confirmation; NULL = "note"/"reply" */
+} cli_case_msg;
+/* Fetches and verifies the case, refuses when messages seen here
+ * disappeared (or on alarms unless force), seals the message as the next of
+ * our chain, POSTs it, updates the local case state. Returns an exit code. */
+int cli_case_send(cli_session *s, const cli_case_msg *m);
+
+/* Local statistics queue (statsqueue.c): <state_dir>/stats/queue.json,
+ * {"cases": {"<REF>": {"month", "record"} | {"month", "uploaded": true}}}. */
+int cli_stats_queue_load(const cli_config *cfg, json_t **doc);
+int cli_stats_queue_save(const cli_config *cfg, const json_t *doc);
+/* The current UTC month, "YYYY-MM". */
+void cli_month_now(char out[8]);
+
 /* Local per-case state: <state_dir>/cases/<REF>.json
  * {"seen": [b64 hash...], "count": N, "own": {"<b64 kid>": {"counter": N,
  *  "hash": b64}}}. Seen/unseen never lives on the server. */

@@ -19,8 +19,11 @@ static const command commands[] = {
     {"show", cmd_show, "decrypt and verify a case"},
     {"reply", cmd_reply, "answer the reporter (or write an internal note)"},
     {"state", cmd_state, "set a case's state"},
+    {"code", cmd_code, "record a case's coding (taxonomy) and queue its statistics"},
+    {"stats", cmd_stats, "upload the queued statistics to the auditors, or show the queue"},
     {"watch", cmd_watch, "show how many cases are new, when it changes"},
     {"verify-receipt", cmd_verify_receipt, "check abrid's proof of receipt"},
+    {"audit", NULL, "auditors: the annual report (abri audit --help)"},
     {"admin", NULL, "key holders and operator commands (abri admin --help)"},
     {NULL, NULL, NULL},
 };
@@ -31,6 +34,11 @@ static const command admin_commands[] = {
     {"sign-recipients", cmd_admin_sign_recipients, "sign a recipient list (offline machine)"},
     {"upload-recipients", cmd_admin_upload_recipients, "upload a signed recipient list"},
     {"migrate", cmd_admin_migrate, "apply database migrations"},
+    {NULL, NULL, NULL},
+};
+
+static const command audit_commands[] = {
+    {"report", cmd_audit_report, "write the annual report (HTML + CSV)"},
     {NULL, NULL, NULL},
 };
 
@@ -48,6 +56,9 @@ static int dispatch(int argc, char **argv, cli_config *cfg, const char *title,
 
 static int run(const command *c, int argc, char **argv, cli_config *cfg)
 {
+	if (c->run == NULL && strcmp(c->name, "audit") == 0)
+		return dispatch(argc - 1, argv + 1, cfg, "Usage: abri audit COMMAND [OPTIONS]",
+		                audit_commands);
 	if (c->run == NULL)
 		return dispatch(argc - 1, argv + 1, cfg, "Usage: abri admin COMMAND [OPTIONS]",
 		                admin_commands);

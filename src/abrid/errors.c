@@ -43,6 +43,7 @@ static const struct ec_info table[EC_COUNT] = {
     [EC_UNKNOWN_KEY] = {403, "unknown_key", "This key is not in the current recipient list."},
     [EC_WRONG_ROLE] = {403, "wrong_role", "This key's role may not use this endpoint."},
     [EC_BAD_TRANSITION] = {409, "bad_transition", "The case cannot change to this state."},
+    [EC_BAD_MONTH] = {400, "bad_month", "The month is not YYYY-MM or lies in the future."},
     [EC_BAD_LIST_SIGNATURE] = {403, "bad_signature",
                                "The organisation signature on the list is not valid."},
     [EC_BAD_LIST] = {400, "bad_list", "The recipient list is malformed."},

@@ -19,6 +19,8 @@ enum MHD_Result h_staff_cases_list(struct request *rq);
 enum MHD_Result h_staff_case_get(struct request *rq);
 enum MHD_Result h_staff_case_message(struct request *rq);
 enum MHD_Result h_staff_case_state(struct request *rq);
+enum MHD_Result h_staff_stats_post(struct request *rq);
+enum MHD_Result h_audit_stats_get(struct request *rq);
 enum MHD_Result h_admin_recipients_put(struct request *rq);
 enum MHD_Result h_exit(struct request *rq);
 /* Not in the route table: every path outside the API (see router.c). */

@@ -22,6 +22,8 @@ static const struct route routes[] = {
      "staff_case_message"},
     {"POST", "/v1/staff/cases/{}/state", h_staff_case_state, AUTH_LISTENER, BODY_JSON,
      "staff_case_state"},
+    {"POST", "/v1/staff/stats", h_staff_stats_post, AUTH_LISTENER, BODY_JSON, "staff_stats"},
+    {"GET", "/v1/audit/stats", h_audit_stats_get, AUTH_AUDITOR, BODY_NONE, "audit_stats"},
     {"PUT", "/v1/admin/recipients", h_admin_recipients_put, AUTH_ORG, BODY_JSON,
      "admin_recipients"},
     {"POST", "/v1/exit", h_exit, AUTH_NONE, BODY_NONE, "exit"},

@@ -22,12 +22,13 @@ done:
 	return out; /* NULL also for text that is not valid UTF-8 */
 }
 
-/* Every listener of the list; auditors and the server read no case. */
-static size_t listeners(const abri_recipients *list, abri_stanza_to *to)
+/* Every member of the role (listeners for cases: auditors and the server
+ * read no case; auditors for statistics batches). */
+static size_t members(const abri_recipients *list, int role, abri_stanza_to *to)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < list->n; i++) {
-		if (list->m[i].role != ABRI_ROLE_LISTENER)
+		if ((int)list->m[i].role != role)
 			continue;
 		memcpy(to[n].kid, list->m[i].x_kid, ABRI_KEY_ID_BYTES);
 		memcpy(to[n].x25519_pk, list->m[i].x25519_pk, ABRI_X25519_PK);
@@ -63,7 +64,7 @@ int abri_compose_seal(abri_buf *env, const abri_compose *c)
 
 	if (to == NULL)
 		return ABRI_ERR_NOMEM;
-	size_t n_to = listeners(c->list, to);
+	size_t n_to = members(c->list, c->to_role ? c->to_role : ABRI_ROLE_LISTENER, to);
 	if (n_to == 0 || c->chain.counter == 0) {
 		free(to);
 		return ABRI_ERR_INVALID;

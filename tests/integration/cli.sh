@@ -4,7 +4,7 @@
 source "$(dirname "$0")/../harness/env.sh"
 
 cmds=("keygen" "cases" "show" "reply" "state" "admin" "admin org-keygen" "admin server-keygen"
-      "admin sign-recipients" "admin upload-recipients" "admin migrate")
+      "admin sign-recipients" "admin upload-recipients" "admin migrate" "code" "stats")
 for c in "${cmds[@]}"; do
   # shellcheck disable=SC2086
   "$ABRI" $c --help >"$T/out" 2>&1 || fail "abri $c --help exited $?"
@@ -25,6 +25,8 @@ expect_rc 1 "show without a reference" "$ABRI" show
 expect_rc 1 "reply without text" "$ABRI" reply 7K2M9QX4TB
 expect_rc 1 "state with a bad state" "$ABRI" state 7K2M9QX4TB purple
 expect_rc 1 "keygen with a bad role" "$ABRI" keygen --role boss --name X --out "$T/k"
+expect_rc 1 "code without a kind" "$ABRI" code 7K2M9QX4TB --context family --outcome ongoing
+expect_rc 1 "stats with a bad action" "$ABRI" stats frobnicate
 cat >"$T/nowhere.conf" <<CONF
 server = unix:$T/no-such.sock
 origin = $ORIGIN

@@ -12,6 +12,7 @@
 #define WEEK_CHARS 8  /* "YYYY-Www" */
 #define DATE_CHARS 10 /* "YYYY-MM-DD" */
 #define STATE_MAX  7  /* "closed", "erased" */
+#define MONTH_CHARS 7 /* "YYYY-MM" */
 
 struct db_case {
 	char case_ref[ABRI_CASE_REF_CHARS + 1];
@@ -86,6 +87,17 @@ enum pg_qs pg_insert_envelope(struct pg *pg, const char *case_ref, int kind, con
 /* In position order; the result stays owned by the caller (PQclear):
  * column 0 pos (int4), column 1 envelope (bytea). */
 enum pg_qs pg_select_envelopes(struct pg *pg, const char *case_ref, PGresult **res);
+
+/* ---- statistics batches ---- */
+/* month "YYYY-MM" (stored as its first day), random uuid id. */
+enum pg_qs pg_insert_stats_batch(struct pg *pg, const char *month, const uint8_t *env,
+                                 size_t env_len);
+/* PG_OK with the month when a batch with these exact bytes is stored. */
+enum pg_qs pg_select_stats_batch_month(struct pg *pg, const uint8_t *env, size_t env_len,
+                                       char month[MONTH_CHARS + 1]);
+/* The year's batches by month then id; the result stays owned by the
+ * caller (PQclear): column 0 month "YYYY-MM" (text), column 1 envelope. */
+enum pg_qs pg_select_stats_batches(struct pg *pg, int year, PGresult **res);
 
 /* ---- replay and challenges ---- */
 /* PG_NONE if (key_id, nonce) was seen before. */

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* POST /v1/staff/stats: a listener uploads one monthly statistics batch,
+ * sealed to the auditors of the current list. abrid keeps the envelope and
+ * the month only: no uploader, no arrival time, a random id. */
+#include <string.h>
+#include <time.h>
+
+#include "abrid.h"
+#include "db/queries.h"
+#include "handlers.h"
+#include "reply.h"
+#include "reqjson.h"
+#include "submit.h"
+
+struct stats_upload {
+	/* in */
+	const char *month;
+	const uint8_t *env;
+	size_t env_len;
+	const abri_envelope_info *info;
+	/* out */
+	enum ec err;
+	char stored_month[MONTH_CHARS + 1];
+};
+
+/* "YYYY-MM", month 01..12, not after the current UTC month. Plain string
+ * order works for this fixed format. */
+static int month_ok(const char *s)
+{
+	char now[16];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (strlen(s) != MONTH_CHARS || s[4] != '-')
+		return 0;
+	for (int i = 0; i < MONTH_CHARS; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (strcmp(s + 5, "01") < 0 || strcmp(s + 5, "12") > 0 || strncmp(s, "2000", 4) < 0)
+		return 0;
+	if (gmtime_r(&t, &tm) == NULL || strftime(now, sizeof now, "%Y-%m", &tm) == 0)
+		return 0;
+	return strcmp(s, now) <= 0;
+}
+
+/* The keyed stanzas must be exactly the auditors of the list: a batch
+ * readable by a listener would let the staff tie records back to their
+ * cases, and one an auditor cannot open would be lost. Key ids are
+ * distinct (abri_envelope_parse), so equal counts mean the same set. */
+static enum ec auditors_only(const abri_envelope_info *info, const struct rlist *cur)
+{
+	size_t auditors = 0;
+
+	for (size_t i = 0; i < info->n_keyed; i++) {
+		const abri_member *m = abri_recipients_by_x_kid(&cur->r, info->kids[i]);
+		if (m == NULL || m->role != ABRI_ROLE_AUDITOR)
+			return EC_UNKNOWN_RECIPIENT;
+	}
+	for (size_t i = 0; i < cur->r.n; i++)
+		auditors += (cur->r.m[i].role == ABRI_ROLE_AUDITOR);
+	return (auditors == info->n_keyed) ? EC_NONE : EC_UNKNOWN_RECIPIENT;
+}
+
+static enum pg_qs stats_upload_txn(struct pg *pg, void *cls)
+{
+	struct stats_upload *u = cls;
+	const struct rlist *cur;
+	enum pg_qs qs;
+
+	u->err = EC_NONE;
+	qs = pg_select_stats_batch_month(pg, u->env, u->env_len, u->stored_month);
+	if (qs == PG_OK && strcmp(u->stored_month, u->month) != 0)
+		u->err = EC_SUBMISSION_CONFLICT;
+	if (qs != PG_NONE)
+		return (qs == PG_OK) ? PG_NONE : qs; /* a retry: same answer */
+	qs = rlist_current(pg, &cur);
+	if (qs == PG_NONE)
+		u->err = EC_NO_RECIPIENTS;
+	else if (qs == PG_OK && (u->err = envelope_check_list(u->info, cur)) == EC_NONE)
+		u->err = auditors_only(u->info, cur);
+	if (qs < 0 || u->err != EC_NONE)
+		return (qs < 0) ? qs : PG_NONE;
+	memcpy(u->stored_month, u->month, MONTH_CHARS + 1);
+	qs = pg_insert_stats_batch(pg, u->month, u->env, u->env_len);
+	return (qs == PG_NONE) ? PG_SOFT : qs;
+}
+
+enum MHD_Result h_staff_stats_post(struct request *rq)
+{
+	const char *month;
+	struct rj_bytes env;
+	struct rj_field spec[] = {
+	    RJ_VAR("envelope", &env, abrid.cfg.max_body, .code = EC_BAD_ENVELOPE,
+	           .too_long = EC_ENVELOPE_TOO_LARGE),
+	    RJ_STR("month", &month, MONTH_CHARS, .code = EC_BAD_MONTH),
+	    RJ_END,
+	};
+	struct stats_upload u = {0};
+	abri_envelope_info info;
+	struct rj_result res;
+	struct pg *pg;
+	enum pg_qs qs;
+
+	if (rj_parse(rq->json, spec, &res) != 0)
+		return reply_rj_error(rq, &res);
+	u.err = month_ok(month) ? EC_NONE : EC_BAD_MONTH;
+	if (u.err == EC_NONE)
+		u.err = envelope_check(env.p, env.len, KIND_BIT(ABRI_KIND_STATS), STANZA_FORBIDDEN,
+		                       &info);
+	if (u.err != EC_NONE) {
+		rj_free(spec);
+		return reply_error(rq, u.err, NULL);
+	}
+	u.month = month;
+	u.env = env.p;
+	u.env_len = env.len;
+	u.info = &info;
+	pg = pg_get();
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, stats_upload_txn, &u) : PG_SOFT;
+	rj_free(spec);
+	if (qs < 0)
+		return reply_pg_error(rq, qs);
+	if (u.err != EC_NONE)
+		return reply_error(rq, u.err, NULL);
+	return reply_json(rq, MHD_HTTP_CREATED, json_pack("{s:s}", "month", u.stored_month));
+}
