@@ -600,14 +600,7 @@ int cli_case_state_save(const cli_config *cfg, const char *ref, json_t *doc)
 		cli_err("cannot write the local state of case %s", ref);
 		return CLI_LOCAL;
 	}
-	char *text = json_dumps(doc, JSON_COMPACT);
-	int rc = text ? abri_file_write_atomic(path, text, strlen(text), 0600) : ABRI_ERR_NOMEM;
-	free(text);
-	if (rc < 0) {
-		cli_err("cannot write %s: %s", path, abri_strerror(rc));
-		return CLI_LOCAL;
-	}
-	return CLI_OK;
+	return cli_json_save(path, doc);
 }
 
 static int seen_has(const json_t *seen, const char *b64)
@@ -799,4 +792,16 @@ int cli_case_state_update(const cli_config *cfg, json_t *doc, const abri_case *c
 	if (ex == CLI_OK)
 		ex = cli_case_state_save(cfg, cs->case_ref, doc);
 	return ex;
+}
+
+int cli_json_save(const char *path, const json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = text ? abri_file_write_atomic(path, text, strlen(text), 0600) : ABRI_ERR_NOMEM;
+	free(text);
+	if (rc < 0) {
+		cli_err("cannot write %s: %s", path, abri_strerror(rc));
+		return CLI_LOCAL;
+	}
+	return CLI_OK;
 }

@@ -77,6 +77,9 @@ void cli_config_free(cli_config *cfg);
 
 /* Messages on stderr, prefixed "abri: ". */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write a JSON document atomically, mode 0600; says why on failure.
+ * CLI_OK or CLI_LOCAL. */
+int cli_json_save(const char *path, const json_t *doc);
 void cli_alarm(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Exit code for an error of the client library. */
 int cli_exit_for(int rc);

@@ -56,14 +56,7 @@ int cli_stats_queue_save(const cli_config *cfg, const json_t *doc)
 		cli_err("cannot create the statistics queue directory");
 		return CLI_LOCAL;
 	}
-	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc = text ? abri_file_write_atomic(path, text, strlen(text), 0600) : ABRI_ERR_NOMEM;
-	free(text);
-	if (rc < 0) {
-		cli_err("cannot write %s: %s", path, abri_strerror(rc));
-		return CLI_LOCAL;
-	}
-	return CLI_OK;
+	return cli_json_save(path, doc);
 }
 
 void cli_month_now(char out[8])

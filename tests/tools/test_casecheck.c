@@ -15,15 +15,7 @@
 #define TENANT "abri-test"
 #define MAXP   262144u
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 static abri_keypair *org, *server, *l1, *l2, *stranger;
 static abri_reporter_keys *rep, *rep_b;

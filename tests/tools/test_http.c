@@ -14,15 +14,7 @@
 
 #include "abri/client.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 /* Parse `raw` fed in pieces of `step` bytes (0 = whole), then EOF if
  * still incomplete. Returns 1 (complete) or the error. */

@@ -13,15 +13,7 @@
 #define TENANT "abri-test"
 #define MAXP   262144u
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);   \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "check.h"
 
 static const char good[] =
     "{\"v\":1,\"taxonomy\":\"2026.1\",\"month\":\"2026-11\",\"kind\":\"violence.domestic\","
