@@ -9,7 +9,7 @@ PKGS=(
   libsodium-dev libmicrohttpd-dev libpq-dev libargon2-dev libjansson-dev libseccomp-dev
   postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev llvm
-  curl jq procps util-linux passwd
+  curl jq procps util-linux passwd python3
   chromium
 )
 # The web app's build and browser tests: Node.js >= 18 (Debian 12 ships

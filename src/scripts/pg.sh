@@ -31,7 +31,8 @@ fi
 
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u "$PGUSER_OS" -- "$@"
+    # From /: the unprivileged user may not enter the caller's directory.
+    (cd / && runuser -u "$PGUSER_OS" -- "$@")
   else
     "$@"
   fi

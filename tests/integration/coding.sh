@@ -64,7 +64,9 @@ abri_cli l1 stats upload --force >"$T/out" 2>&1 || fail "upload --force: $(cat "
 grep -q "Uploaded 3 record(s) for $MONTH" "$T/out" || fail "upload: $(cat "$T/out")"
 [ "$(abri_db "select count(*) from stats_batches")" = 1 ] || fail "one batch row expected"
 [ "$(abri_db "select to_char(month, 'YYYY-MM-DD') from stats_batches")" = "$MONTH-01" ] || fail "batch month"
-abri_db "select encode(envelope, 'hex') from stats_batches" | xxd -r -p >"$T/batch.bin"
+abri_db "select encode(envelope, 'base64') from stats_batches" | base64 -d >"$T/batch.bin"
+[ "$(head -c 4 "$T/batch.bin")" = ABR1 ] && [ "$(stat -c %s "$T/batch.bin")" -gt 4096 ] ||
+  fail "the stored batch is not an envelope"
 for s in "$r1" "$r2" "$r3" violence domestic shelter equality_body resolved; do
   grep -aq "$s" "$T/batch.bin" && fail "the stored batch contains '$s'"
 done
