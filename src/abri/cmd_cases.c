@@ -13,8 +13,6 @@ static const char usage[] =
 
 enum { O_STATE = OPT_CMD, O_LIMIT };
 
-#define PAGE_MAX 200u
-
 /* "+3", "" or "never opened", from the local state; *alarm when the server
  * shows fewer messages than were seen here. */
 static void new_column(const cli_config *cfg, const char *ref, json_int_t n, char *out, size_t len,
@@ -36,9 +34,16 @@ static void new_column(const cli_config *cfg, const char *ref, json_int_t n, cha
 	json_decref(doc);
 }
 
-static int print_page(const cli_config *cfg, const json_t *cases, uint32_t *left,
-                      const uint32_t *total, int *alarm)
+struct listing {
+	const cli_config *cfg;
+	uint32_t left;  /* cases still to print */
+	uint32_t total; /* --limit */
+	int alarm;
+};
+
+static int print_page(const json_t *cases, void *cls)
 {
+	struct listing *L = cls;
 	size_t i;
 	json_t *c;
 	json_array_foreach(cases, i, c)
@@ -53,12 +58,12 @@ static int print_page(const cli_config *cfg, const json_t *cases, uint32_t *left
 			cli_err("malformed case entry in the server's answer");
 			return CLI_SERVER;
 		}
-		if (*left == 0)
+		if (L->left == 0)
 			return CLI_OK;
-		if ((*left)-- == *total)
+		if (L->left-- == L->total)
 			printf("%-10s  %-8s%-8s  %5s  %s\n", "CASE", "STATE", "WEEK", "MSGS",
 			       "NEW");
-		new_column(cfg, ref, json_integer_value(n), col, sizeof col, alarm);
+		new_column(L->cfg, ref, json_integer_value(n), col, sizeof col, &L->alarm);
 		printf("%-10s  ", ref);
 		abri_fputs_safe(stdout, state);
 		printf("%*s", (int)(8 - (strlen(state) < 8 ? strlen(state) : 8)), "");
@@ -68,48 +73,14 @@ static int print_page(const cli_config *cfg, const json_t *cases, uint32_t *left
 	return CLI_OK;
 }
 
-static int build_target(char *out, size_t n, uint32_t limit, const char *state, const char *cursor)
-{
-	char *esc = cursor ? abri_url_escape(cursor) : NULL;
-	int len = snprintf(out, n, "/v1/staff/cases?limit=%u%s%s%s%s", (unsigned)limit,
-	                   state ? "&state=" : "", state ? state : "", esc ? "&after=" : "",
-	                   esc ? esc : "");
-	free(esc);
-	return (len < 0 || (size_t)len >= n) ? -1 : 0;
-}
-
 static int list_cases(cli_session *s, const char *state, uint32_t limit)
 {
-	char target[2048];
-	char *cursor = NULL;
-	int alarm = 0, ex = CLI_OK;
+	struct listing L = {.cfg = s->cfg, .left = limit, .total = limit};
+	int ex = cli_cases_pages(s, state, limit, "listing cases", print_page, &L);
 
-	const uint32_t total = limit;
-	for (unsigned page = 0; ex == CLI_OK && limit > 0 && page < 100000; page++) {
-		json_t *ans = NULL;
-		int status, rc;
-		if (build_target(target, sizeof target, limit < PAGE_MAX ? limit : PAGE_MAX, state,
-		                 cursor) < 0) {
-			ex = CLI_SERVER;
-			break;
-		}
-		rc = abri_client_call(&s->client, "GET", target, NULL, 1, &status, &ans);
-		if (rc < 0 || status != 200) {
-			ex = cli_call_failed("listing cases", rc, &s->client);
-		} else if ((ex = print_page(s->cfg, json_object_get(ans, "cases"), &limit, &total,
-		                            &alarm)) == CLI_OK) {
-			const char *next = json_string_value(json_object_get(ans, "next"));
-			free(cursor);
-			cursor = next ? strdup(next) : NULL;
-		}
-		json_decref(ans);
-		if (cursor == NULL)
-			break;
-	}
-	free(cursor);
-	if (ex == CLI_OK && limit == total)
+	if (ex == CLI_OK && L.left == L.total)
 		printf("No cases.\n");
-	if (ex == CLI_OK && alarm) {
+	if (ex == CLI_OK && L.alarm) {
 		cli_alarm("a case shows fewer messages than you saw before: run `abri show` on it");
 		ex = CLI_ALARM;
 	}

@@ -15,48 +15,17 @@ static const char usage[] =
 
 enum { O_INTERVAL = OPT_CMD, O_ONCE };
 
-#define PAGE "200"
+static int add_count(const json_t *cases, void *cls)
+{
+	*(long long *)cls += (long long)json_array_size(cases);
+	return CLI_OK;
+}
 
 /* Counts every page of GET /v1/staff/cases?state=new. */
 static int count_new(cli_session *s, long long *count)
 {
-	char target[256];
-	char *cursor = NULL, *esc;
-	int ex = CLI_OK;
-
 	*count = 0;
-	for (unsigned page = 0; ex == CLI_OK && page < 100000; page++) {
-		json_t *ans = NULL, *cases;
-		int status, rc, len;
-
-		esc = cursor ? abri_url_escape(cursor) : NULL;
-		len =
-		    snprintf(target, sizeof target, "/v1/staff/cases?state=new&limit=" PAGE "%s%s",
-		             esc ? "&after=" : "", esc ? esc : "");
-		free(esc);
-		if (len < 0 || (size_t)len >= sizeof target || (cursor != NULL && esc == NULL)) {
-			ex = CLI_SERVER;
-			break;
-		}
-		rc = abri_client_call(&s->client, "GET", target, NULL, 1, &status, &ans);
-		cases = json_object_get(ans, "cases");
-		if (rc < 0 || status != 200) {
-			ex = cli_call_failed("counting new cases", rc, &s->client);
-		} else if (!json_is_array(cases)) {
-			cli_err("unexpected answer from the server");
-			ex = CLI_SERVER;
-		} else {
-			const char *next = json_string_value(json_object_get(ans, "next"));
-			*count += (long long)json_array_size(cases);
-			free(cursor);
-			cursor = next ? strdup(next) : NULL;
-		}
-		json_decref(ans);
-		if (cursor == NULL)
-			break;
-	}
-	free(cursor);
-	return ex;
+	return cli_cases_pages(s, "new", UINT32_MAX, "counting new cases", add_count, count);
 }
 
 static void print_count(long long n)

@@ -805,3 +805,50 @@ int cli_json_save(const char *path, const json_t *doc)
 	}
 	return CLI_OK;
 }
+
+#define CASES_PAGE_MAX 200u
+
+int cli_cases_pages(cli_session *s, const char *state, uint32_t limit, const char *what,
+                    int (*on_page)(const json_t *cases, void *cls), void *cls)
+{
+	char target[2048];
+	char *cursor = NULL;
+	int ex = CLI_OK;
+
+	for (unsigned page = 0; ex == CLI_OK && limit > 0 && page < 100000; page++) {
+		char *esc = cursor ? abri_url_escape(cursor) : NULL;
+		int len = snprintf(target, sizeof target, "/v1/staff/cases?limit=%u%s%s%s%s",
+		                   (unsigned)(limit < CASES_PAGE_MAX ? limit : CASES_PAGE_MAX),
+		                   state ? "&state=" : "", state ? state : "", esc ? "&after=" : "",
+		                   esc ? esc : "");
+		int bad = len < 0 || (size_t)len >= sizeof target || (cursor != NULL && esc == NULL);
+		json_t *ans = NULL, *cases;
+		int status, rc;
+
+		free(esc);
+		if (bad) {
+			cli_err("cannot build the request for %s", what);
+			ex = CLI_SERVER;
+			break;
+		}
+		rc = abri_client_call(&s->client, "GET", target, NULL, 1, &status, &ans);
+		cases = json_object_get(ans, "cases");
+		if (rc < 0 || status != 200) {
+			ex = cli_call_failed(what, rc, &s->client);
+		} else if (!json_is_array(cases)) {
+			cli_err("unexpected answer from the server");
+			ex = CLI_SERVER;
+		} else if ((ex = on_page(cases, cls)) == CLI_OK) {
+			const char *next = json_string_value(json_object_get(ans, "next"));
+			size_t n = json_array_size(cases);
+			limit -= n < limit ? (uint32_t)n : limit;
+			free(cursor);
+			cursor = next ? strdup(next) : NULL;
+		}
+		json_decref(ans);
+		if (cursor == NULL)
+			break;
+	}
+	free(cursor);
+	return ex;
+}

@@ -130,6 +130,13 @@ typedef struct cli_session {
 	uint8_t org_pk[ABRI_ED25519_PK];
 } cli_session;
 
+/* Pages through GET /v1/staff/cases (state: filter or NULL), at most
+ * `limit` cases in all (UINT32_MAX: every case), calling on_page with each
+ * page's "cases" array; on_page returns CLI_OK to go on. `what` names the
+ * action in error messages. */
+int cli_cases_pages(cli_session *s, const char *state, uint32_t limit, const char *what,
+                    int (*on_page)(const json_t *cases, void *cls), void *cls);
+
 enum {
 	CLI_NEED_KEY = 1,    /* signed staff requests */
 	CLI_FOR_SEALING = 2, /* refuse an expired list */
