@@ -8,16 +8,7 @@
 #include "abri/abri.h"
 #include "config.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			(void)fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,     \
-			              #cond);                                                      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "../check.h"
 
 #define REQUIRED "deployment_id = test.example\npublic_origin = https://abri.example\n"
 

@@ -6,16 +6,7 @@
 #include "abri/abri.h"
 #include "reqjson.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			(void)fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,     \
-			              #cond);                                                      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "../check.h"
 
 struct req {
 	uint8_t key[4];

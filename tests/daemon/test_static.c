@@ -11,16 +11,7 @@
 
 #include "static_path.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			(void)fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__,     \
-			              #cond);                                                      \
-			failures++;                                                                \
-		}                                                                                  \
-	} while (0)
+#include "../check.h"
 
 static void accept_path(const char *target, const char *want)
 {

@@ -15,7 +15,7 @@
 #define TENANT "abri-test"
 #define MAXP   262144u
 
-#include "check.h"
+#include "../check.h"
 
 static abri_keypair *org, *server, *l1, *l2, *stranger;
 static abri_reporter_keys *rep, *rep_b;

@@ -14,7 +14,7 @@
 
 #include "abri/client.h"
 
-#include "check.h"
+#include "../check.h"
 
 /* Parse `raw` fed in pieces of `step` bytes (0 = whole), then EOF if
  * still incomplete. Returns 1 (complete) or the error. */

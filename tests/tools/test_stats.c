@@ -13,7 +13,7 @@
 #define TENANT "abri-test"
 #define MAXP   262144u
 
-#include "check.h"
+#include "../check.h"
 
 static const char good[] =
     "{\"v\":1,\"taxonomy\":\"2026.1\",\"month\":\"2026-11\",\"kind\":\"violence.domestic\","
