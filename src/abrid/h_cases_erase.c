@@ -9,12 +9,13 @@
 #include "handlers.h"
 #include "reply.h"
 #include "reqjson.h"
+#include "submit.h"
 
 enum MHD_Result h_cases_erase(struct request *rq)
 {
 	uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES], lookup[ABRI_HASH_BYTES];
 	struct rj_field spec[] = {
-	    RJ_B64("lookup_key", lookup_key, sizeof lookup_key, .code = EC_BAD_LOOKUP_KEY),
+	    RJ_LOOKUP_KEY(lookup_key),
 	    RJ_END,
 	};
 	struct rj_result res;

@@ -86,11 +86,10 @@ enum MHD_Result h_cases_message(struct request *rq)
 	struct rj_bytes env;
 	json_t *pow = NULL;
 	struct rj_field spec[] = {
-	    RJ_VAR("envelope", &env, abrid.cfg.max_body, .code = EC_BAD_ENVELOPE,
-	           .too_long = EC_ENVELOPE_TOO_LARGE),
-	    RJ_B64("lookup_key", lookup_key, sizeof lookup_key, .code = EC_BAD_LOOKUP_KEY),
-	    RJ_B64("submission_id", sid, sizeof sid, .code = EC_BAD_SUBMISSION_ID),
-	    RJ_OBJ("pow", &pow, .optional = true, .code = EC_BAD_POW),
+	    RJ_ENVELOPE(env),
+	    RJ_LOOKUP_KEY(lookup_key),
+	    RJ_SUBMISSION_ID(sid),
+	    RJ_POW(pow),
 	    RJ_END,
 	};
 	abri_envelope_info info;

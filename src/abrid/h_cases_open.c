@@ -11,6 +11,7 @@
 #include "handlers.h"
 #include "reply.h"
 #include "reqjson.h"
+#include "submit.h"
 
 struct open_case {
 	uint8_t lookup[ABRI_HASH_BYTES];
@@ -36,7 +37,7 @@ enum MHD_Result h_cases_open(struct request *rq)
 {
 	uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES];
 	struct rj_field spec[] = {
-	    RJ_B64("lookup_key", lookup_key, sizeof lookup_key, .code = EC_BAD_LOOKUP_KEY),
+	    RJ_LOOKUP_KEY(lookup_key),
 	    RJ_END,
 	};
 	struct open_case oc = {0};

@@ -92,9 +92,8 @@ enum MHD_Result h_staff_case_message(struct request *rq)
 	uint8_t sid[ABRI_SUBMISSION_ID_BYTES];
 	struct rj_bytes env;
 	struct rj_field spec[] = {
-	    RJ_VAR("envelope", &env, abrid.cfg.max_body, .code = EC_BAD_ENVELOPE,
-	           .too_long = EC_ENVELOPE_TOO_LARGE),
-	    RJ_B64("submission_id", sid, sizeof sid, .code = EC_BAD_SUBMISSION_ID),
+	    RJ_ENVELOPE(env),
+	    RJ_SUBMISSION_ID(sid),
 	    RJ_END,
 	};
 	struct staff_message m = {.ref = rq->arg};

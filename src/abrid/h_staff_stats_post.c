@@ -90,8 +90,7 @@ enum MHD_Result h_staff_stats_post(struct request *rq)
 	const char *month;
 	struct rj_bytes env;
 	struct rj_field spec[] = {
-	    RJ_VAR("envelope", &env, abrid.cfg.max_body, .code = EC_BAD_ENVELOPE,
-	           .too_long = EC_ENVELOPE_TOO_LARGE),
+	    RJ_ENVELOPE(env),
 	    RJ_STR("month", &month, MONTH_CHARS, .code = EC_BAD_MONTH),
 	    RJ_END,
 	};

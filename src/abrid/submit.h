@@ -14,6 +14,17 @@
 
 #define KIND_BIT(k) (1u << (k))
 
+/* The request fields the submission endpoints share, each with its own
+ * error code (for an rj_field spec; the handler includes reqjson.h and
+ * abrid.h). */
+#define RJ_ENVELOPE(env)                                                                           \
+	RJ_VAR("envelope", &(env), abrid.cfg.max_body, .code = EC_BAD_ENVELOPE,                    \
+	       .too_long = EC_ENVELOPE_TOO_LARGE)
+#define RJ_LOOKUP_KEY(key) RJ_B64("lookup_key", (key), sizeof(key), .code = EC_BAD_LOOKUP_KEY)
+#define RJ_SUBMISSION_ID(sid)                                                                      \
+	RJ_B64("submission_id", (sid), sizeof(sid), .code = EC_BAD_SUBMISSION_ID)
+#define RJ_POW(pow) RJ_OBJ("pow", &(pow), .optional = true, .code = EC_BAD_POW)
+
 enum reporter_stanza { STANZA_REQUIRED, STANZA_FORBIDDEN, STANZA_ANY };
 
 /* Parses and checks an envelope: structure and bucket (size limit from the
