@@ -13,6 +13,7 @@
 #include "log.h"
 #include "purge.h"
 #include "rlist.h"
+#include "sandbox.h"
 #include "startup.h"
 
 #define ERR_MAX 512
@@ -42,6 +43,20 @@ static int open_listeners(int *tcp_fd, int *unix_fd, char *err)
 			return -1;
 	}
 	return drop_privileges(abrid.cfg.user, abrid.cfg.listen_unix, err, ERR_MAX);
+}
+
+/* Last step of start-up: every thread exists, so the filter covers them
+ * all. */
+static int enter_sandbox(char *err)
+{
+	if (!sandbox_available()) {
+		alog(ALOG_WARN, "no seccomp sandbox in this build (sanitizers)");
+		return 0;
+	}
+	if (sandbox_install(err, ERR_MAX) != 0)
+		return -1;
+	alog(ALOG_INFO, "seccomp sandbox on");
+	return 0;
 }
 
 /* Blocks until SIGINT or SIGTERM; the mask is set before MHD starts its
@@ -120,6 +135,8 @@ static int serve(void)
 		(void)snprintf(err, sizeof err, "cannot start the purge thread");
 		goto out;
 	}
+	if (enter_sandbox(err) != 0)
+		goto out;
 	alog(ALOG_INFO, "serving deployment %s (schema %d) on %s", abrid.cfg.deployment_id,
 	     abrid.schema,
 	     tcp != NULL && unx != NULL ? "TCP and a Unix socket" : (tcp != NULL ? "TCP" : "a Unix socket"));

@@ -111,8 +111,11 @@ CONF
 
 abri_cli() { local who=$1; shift; "$ABRI" --config "$T/$who.conf" "$@"; }
 
+# ABRID_WRAP: a command abrid runs under when debugging a test, e.g.
+# ABRID_WRAP="strace -f -o /tmp/abrid.strace" (word-split on purpose).
 abrid_start() {
-  "$ABRID" -c "$T/abrid.conf" >>"$T/abrid.log" 2>&1 &
+  # shellcheck disable=SC2086
+  ${ABRID_WRAP:-} "$ABRID" -c "$T/abrid.conf" >>"$T/abrid.log" 2>&1 &
   ABRID_PID=$!
   local i
   for i in $(seq 1 200); do

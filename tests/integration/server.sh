@@ -26,7 +26,8 @@ ok "abrid refuses to start on an outdated schema"
 
 "$ABRI" admin migrate --dsn "$DSN" >/dev/null
 "$ABRI" admin migrate --dsn "$DSN" >/dev/null || fail "a second migrate failed"
-[ "$(abri_db "select count(*) from abri_patches")" = 1 ] || fail "migrate twice applied something twice"
+npatches=$(find "$ABRI_SRC/sql" -name '[0-9][0-9][0-9][0-9]-*.sql' | wc -l)
+[ "$(abri_db "select count(*) from abri_patches")" = "$npatches" ] || fail "migrate twice applied something twice"
 ok "abri admin migrate is idempotent"
 
 # 3. TCP on loopback, headers, errors for unknown paths and methods.
