@@ -9,4 +9,5 @@
 #include "abri/envelope.h"
 #include "abri/keyfile.h"
 #include "abri/pow.h"
+#include "abri/attach.h"
 #endif

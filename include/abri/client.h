@@ -131,6 +131,12 @@ int abri_http_exchange(const abri_endpoint *e, const char *method, const char *t
                        const char *extra_headers, const uint8_t *body, size_t body_len,
                        int timeout_ms, abri_http_response *resp);
 
+/* The same with another Content-Type for the body (upload chunks:
+ * "application/octet-stream"). */
+int abri_http_exchange_ct(const abri_endpoint *e, const char *method, const char *target,
+                          const char *extra_headers, const uint8_t *body, size_t body_len,
+                          const char *content_type, int timeout_ms, abri_http_response *resp);
+
 /* ================= JSON calls ================= */
 
 #define ABRI_ORIGIN_MAX        255u
@@ -158,6 +164,14 @@ int abri_client_init(abri_client *c, const char *server, const char *origin, con
 int abri_client_call(abri_client *c, const char *method, const char *target, const json_t *body,
                      int sign, int *status, json_t **out);
 
+/* A call with a raw body (NULL = none) of content_type and a raw answer:
+ * *out gets the answer body (caller abri_buf_free); on a 4xx/5xx JSON error
+ * answer last_error/last_message are set. Returns 0 whenever an HTTP answer
+ * arrived, whatever its status. */
+int abri_client_call_raw(abri_client *c, const char *method, const char *target,
+                         const uint8_t *body, size_t body_len, const char *content_type,
+                         int sign, int *status, abri_buf *out);
+
 /* "error.code" of an error answer, or NULL. */
 const char *abri_client_error_code(const json_t *answer);
 
@@ -169,6 +183,7 @@ typedef struct abri_server_config {
 	char deployment_id[ABRI_TENANT_MAX + 1];
 	size_t max_padded;
 	unsigned difficulty;
+	uint64_t max_upload_bytes; /* limits.max_upload_bytes; 0 if not given */
 	json_t *recipients; /* {"list","sig"} or NULL; owned */
 } abri_server_config;
 
@@ -260,6 +275,8 @@ typedef struct abri_compose {
 	size_t body_len;
 	size_t max_padded;
 	int to_role; /* keyed stanzas for members of this role; 0 = listeners */
+	abri_buf *inner_out; /* optional: gets a copy of the signed inner plaintext
+	                      * (the acknowledgement file keeps it) */
 } abri_compose;
 
 int abri_compose_seal(abri_buf *env, const abri_compose *c);
@@ -388,6 +405,33 @@ int abri_reporter_message(abri_client *c, abri_lists *L, const abri_server_confi
                           const abri_reporter_keys *k, const char *body_json,
                           abri_submit_result *res);
 
+/* The same with "uploads": [ids] in the request (attachments named in
+ * body_json, uploaded first with abri_attach_upload; NULL = none). */
+int abri_reporter_submit_uploads(abri_client *c, const abri_lists *L,
+                                 const abri_server_config *cfg, const abri_reporter_keys *k,
+                                 const char *body_json, const json_t *uploads,
+                                 abri_submit_result *res);
+int abri_reporter_message_uploads(abri_client *c, abri_lists *L, const abri_server_config *cfg,
+                                  const abri_reporter_keys *k, const char *body_json,
+                                  const json_t *uploads, abri_submit_result *res);
+
+/* ================= attachments (docs/api.md, Uploads) ================= */
+
+/* Encrypts the file at path under a fresh key (read chunk by chunk: only
+ * the ciphertext is held), announces it (POST /v1/uploads, with the proof
+ * of work when the server asks for one), sends every chunk (a transport
+ * error is retried once per chunk; an upload_hash_mismatch starts over
+ * once) and fills ref (name = the file's base name, type and kind as
+ * given). ABRI_ERR_TOO_BIG beyond max_bytes (the server's
+ * max_upload_bytes; 0 = no local limit). */
+int abri_attach_upload(abri_client *c, const char *path, const char *type, const char *kind,
+                       uint64_t max_bytes, unsigned difficulty, abri_attach_ref *ref);
+
+/* Downloads an attachment of case_ref (signed GET
+ * /v1/staff/cases/{ref}/uploads/{id}) into *ct (caller abri_buf_free). */
+int abri_attach_download(abri_client *c, const char *case_ref, const abri_attach_ref *ref,
+                         abri_buf *ct);
+
 /* Receipt object {"fields","sig","key_id"} against the list's server key. */
 int abri_receipt_check(const json_t *receipt, const char *tenant, const abri_recipients *list,
                        abri_receipt *out);
@@ -447,5 +491,16 @@ int abri_stats_batch_open(const uint8_t *env, size_t len, const char *tenant,
                           size_t max_padded, json_t **body, abri_member *author);
 /* The list version named by a batch's header (0 if it does not parse). */
 uint32_t abri_stats_batch_list_version(const uint8_t *env, size_t len, size_t max_padded);
+
+/* ================= survey (include/abri/survey.h) ================= */
+
+/* The reporter's survey answer: normalises the typed code, seals answers
+ * to the auditors of the current list L->current (refusing an expired
+ * one: ABRI_ERR_EXPIRED) and POSTs {"code", "envelope"} to /v1/survey.
+ * *status gets the HTTP status (201 stored, 200 a retry, 403 a bad code).
+ * body_out (may be NULL) gets the request body instead of sending it. */
+int abri_reporter_survey(abri_client *c, const abri_lists *L, const abri_server_config *cfg,
+                         const char *code, const json_t *answers, int *status,
+                         json_t **body_out);
 
 #endif

@@ -42,7 +42,7 @@ static int seal(cli_session *s, const abri_case *cs, const cli_case_msg *o, abri
 {
 	abri_case_next(cs, s->key->ed_kid, pos);
 	abri_compose cmp = {
-	    .kind = o->note ? ABRI_KIND_NOTE : ABRI_KIND_REPLY,
+	    .kind = o->kind ? o->kind : (o->note ? ABRI_KIND_NOTE : ABRI_KIND_REPLY),
 	    .tenant = s->client.tenant,
 	    .list = s->lists.current,
 	    .thread = cs->thread,
@@ -53,6 +53,7 @@ static int seal(cli_session *s, const abri_case *cs, const cli_case_msg *o, abri
 	    .body = o->body,
 	    .body_len = strlen(o->body),
 	    .max_padded = s->scfg.max_padded,
+	    .inner_out = o->inner_out,
 	};
 	int rc = abri_compose_seal(env, &cmp);
 	if (rc < 0) {

@@ -12,31 +12,33 @@
 
 #include <sodium.h>
 
+#include "abri/survey.h"
 #include "audit/audit.h"
 #include "cmd.h"
 
 static const char usage[] =
     "Usage: abri audit report --year Y [--out DIR] [--threshold N] [--epsilon E]\n"
-    "                         [--records FILE.json] [--taxonomy FILE]\n"
+    "                         [--records FILE.json] [--surveys FILE.json] [--taxonomy FILE]\n"
     "Writes DIR/report.html (self-contained) and one CSV per table (DIR defaults\n"
     "to report-Y). Counts below N (default 10) are suppressed, the rest rounded\n"
     "to 5. --epsilon adds two-sided geometric noise with total budget E, drawn\n"
     "once per year from a seed sealed in the state directory (needs --key).\n"
-    "--records reads a JSON array of statistics records instead of the server.\n"
+    "--records reads a JSON array of statistics records instead of the server,\n"
+    "--surveys a JSON array of survey answers ({\"survey\": 1, \"answers\": {...}}).\n"
     "--taxonomy: the labels (default: the installed conf/taxonomy.json).\n";
 
 #ifndef ABRI_TAXONOMY_DEFAULT
 #define ABRI_TAXONOMY_DEFAULT "/etc/abri/taxonomy.json"
 #endif
 
-enum { O_YEAR = OPT_CMD, O_OUT, O_THRESHOLD, O_EPSILON, O_RECORDS, O_TAXONOMY };
+enum { O_YEAR = OPT_CMD, O_OUT, O_THRESHOLD, O_EPSILON, O_RECORDS, O_SURVEYS, O_TAXONOMY };
 
 #define RECORDS_MAX (256u * 1024u * 1024u)
 #define SEED_MAGIC  "abri-audit-seed-v1"
 
 typedef struct opts {
 	uint32_t year, threshold;
-	const char *out, *epsilon, *records, *taxonomy;
+	const char *out, *epsilon, *records, *surveys, *taxonomy;
 } opts;
 
 /* ---- the year's noise seed, sealed to the auditor's own key ---- */
@@ -111,6 +113,60 @@ static int year_seed(cli_config *cfg, uint32_t year, uint8_t seed[AUDIT_SEED_BYT
 }
 
 /* ---- records ---- */
+
+static int records_file(const char *path, json_t **out);
+
+/* ---- survey answers: a month's, once it has ended ---- */
+
+static int fetch_survey_month(cli_session *s, const char *month, json_t *docs, size_t *skipped)
+{
+	char target[64];
+	json_t *ans = NULL, *e;
+	int status;
+	size_t i;
+
+	snprintf(target, sizeof target, "/v1/audit/surveys?month=%s", month);
+	int rc = abri_client_call(&s->client, "GET", target, NULL, 1, &status, &ans);
+	if (rc < 0 || status != 200 || !json_is_array(json_object_get(ans, "answers"))) {
+		json_decref(ans);
+		return cli_call_failed("fetching the survey answers", rc, &s->client);
+	}
+	json_array_foreach(json_object_get(ans, "answers"), i, e)
+	{
+		uint8_t *env = NULL;
+		size_t len;
+		json_t *doc = NULL;
+		/* Answers are unsigned (anyone holding a code can send one): one
+		 * that does not open or check is set aside, not an alarm. */
+		if (abri_b64_decode(json_string_value(e) ? json_string_value(e) : "", &env, &len) <
+		        0 ||
+		    abri_survey_open(env, len, s->cfg->deployment_id, s->key->x_kid,
+		                     s->key->x25519_pk, s->key->x25519_sk, s->scfg.max_padded,
+		                     &doc) < 0 ||
+		    json_array_append_new(docs, doc) < 0)
+			(*skipped)++;
+		free(env);
+	}
+	json_decref(ans);
+	return CLI_OK;
+}
+
+/* Every month of the year that has ended (abrid answers 409 month_open
+ * for the others). */
+static int fetch_surveys(cli_session *s, uint32_t year, json_t *docs, size_t *skipped)
+{
+	char now[8], month[16];
+	cli_month_now(now);
+	for (unsigned m = 1; m <= 12; m++) {
+		snprintf(month, sizeof month, "%04u-%02u", (unsigned)year % 10000, m);
+		if (strcmp(month, now) >= 0)
+			break;
+		int ex = fetch_survey_month(s, month, docs, skipped);
+		if (ex != CLI_OK)
+			return ex;
+	}
+	return CLI_OK;
+}
 
 static int records_file(const char *path, json_t **out)
 {
@@ -259,21 +315,32 @@ static int report(cli_config *cfg, const opts *o)
 		if ((ex = year_seed(cfg, o->year, seed)) != CLI_OK)
 			return ex;
 	}
+	size_t survey_skipped = 0;
+	json_t *surveys = NULL;
 	if (o->records != NULL) {
 		ex = records_file(o->records, &records);
+		if (ex == CLI_OK)
+			ex = o->surveys ? records_file(o->surveys, &surveys)
+			                : ((surveys = json_array()) ? CLI_OK : CLI_LOCAL);
 	} else {
 		cli_session s;
 		records = json_array();
-		ex = records ? cli_session_open(&s, cfg, CLI_NEED_KEY) : CLI_LOCAL;
+		surveys = json_array();
+		ex = (records && surveys) ? cli_session_open(&s, cfg, CLI_NEED_KEY) : CLI_LOCAL;
 		if (ex == CLI_OK)
 			ex = fetch_batches(&s, o->year, records, &r.n_batches);
+		if (ex == CLI_OK)
+			ex = fetch_surveys(&s, o->year, surveys, &survey_skipped);
 		cli_session_close(&s);
 	}
 	if (ex == CLI_OK)
 		ex = labels_load(o, &r);
-	if (ex == CLI_OK && audit_aggregate(&r, records) < 0)
+	if (ex == CLI_OK &&
+	    (audit_aggregate(&r, records) < 0 || audit_aggregate_surveys(&r, surveys) < 0))
 		ex = CLI_LOCAL;
+	r.n_survey_skipped += survey_skipped;
 	json_decref(records);
+	json_decref(surveys);
 	if (ex == CLI_OK) {
 		if (r.eps_num > 0)
 			audit_noise(&r, seed);
@@ -287,8 +354,16 @@ static int report(cli_config *cfg, const opts *o)
 			cli_err("cannot write the report in %s: %s", out, strerror(errno));
 			ex = CLI_LOCAL;
 		} else {
+			size_t shown = 0;
+			for (size_t k = 0; k < r.n_tables; k++)
+				shown += !r.tables[k].hidden;
 			printf("Wrote %s and %zu CSV files: %zu record(s) of %u, %zu set aside.\n",
-			       html, r.n_tables, r.n_records, (unsigned)o->year, r.n_skipped);
+			       html, shown, r.n_records, (unsigned)o->year, r.n_skipped);
+			if (r.surveys_shown)
+				printf("Survey: %zu answer(s), %zu set aside.\n", r.n_surveys,
+				       r.n_survey_skipped);
+			else
+				printf("Survey: fewer than %ld answers: not shown.\n", r.threshold);
 		}
 	}
 	sodium_memzero(seed, sizeof seed);
@@ -304,6 +379,7 @@ int cmd_audit_report(int argc, char **argv, cli_config *cfg)
 	    {"threshold", required_argument, NULL, O_THRESHOLD},
 	    {"epsilon", required_argument, NULL, O_EPSILON},
 	    {"records", required_argument, NULL, O_RECORDS},
+	    {"surveys", required_argument, NULL, O_SURVEYS},
 	    {"taxonomy", required_argument, NULL, O_TAXONOMY},
 	    CLI_GLOBAL_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -326,6 +402,8 @@ int cmd_audit_report(int argc, char **argv, cli_config *cfg)
 			o.epsilon = optarg;
 		else if (c == O_RECORDS)
 			o.records = optarg;
+		else if (c == O_SURVEYS)
+			o.surveys = optarg;
 		else if (c == O_TAXONOMY)
 			o.taxonomy = optarg;
 	}

@@ -6,13 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attachments.h"
 #include "cmd.h"
 
 static const char usage[] =
-    "Usage: abri show REF [--json]\n"
-    "Decrypts and verifies case REF with your key. Exit code 2 on any alarm.\n";
+    "Usage: abri show REF [--json] [--save DIR]\n"
+    "Decrypts and verifies case REF with your key. Exit code 2 on any alarm.\n"
+    "--save DIR downloads every attachment, checks its hash, decrypts it and\n"
+    "writes DIR/<message>-<n>-<name> (mode 0600, never over an existing file).\n";
 
-enum { O_JSON = OPT_CMD };
+enum { O_JSON = OPT_CMD, O_SAVE };
 
 static const char *text_of(const abri_case_msg *m)
 {
@@ -84,6 +87,24 @@ static void print_coding(const json_t *c)
 	fputs(")\n", stdout);
 }
 
+/* A written acknowledgement (abri acknowledge): its elements and the
+ * signed French text. */
+static void print_ack(const json_t *a)
+{
+	const json_t *e = json_object_get(a, "elements");
+	print_field("    written acknowledgement (Directive 2012/29/EU art. 5), issued ",
+	            json_object_get(a, "issued"));
+	print_field(", by ", json_object_get(a, "listener"));
+	print_field("\n    elements: kind ", json_object_get(e, "kind"));
+	print_field(", context ", json_object_get(e, "context"));
+	if (json_is_string(json_object_get(e, "when")))
+		print_field(", when ", json_object_get(e, "when"));
+	print_codes("referrals", json_object_get(e, "referrals"));
+	fputs("\n    [French text:]\n", stdout);
+	if (json_is_string(json_object_get(a, "fr")))
+		print_indented(json_string_value(json_object_get(a, "fr")));
+}
+
 static void print_msg(const abri_case_msg *m)
 {
 	const char *kind = m->info.kind ? abri_kind_name(m->info.kind) : NULL;
@@ -115,6 +136,14 @@ static void print_msg(const abri_case_msg *m)
 	}
 	if (m->verified && json_is_object(json_object_get(m->body, "coding")))
 		print_coding(json_object_get(m->body, "coding"));
+	if (m->verified)
+		cli_attachments_print(json_object_get(m->body, "attachments"));
+	if (m->verified && json_is_object(json_object_get(m->body, "ack")))
+		print_ack(json_object_get(m->body, "ack"));
+	if (m->verified && json_is_string(json_object_get(m->body, "survey_code"))) {
+		print_field("    survey code handed out: ", json_object_get(m->body, "survey_code"));
+		fputc('\n', stdout);
+	}
 }
 
 static void print_case(const abri_case *cs, const json_t *answer)
@@ -179,7 +208,7 @@ static int print_case_json(const abri_case *cs, size_t local_alarms)
 	return CLI_OK;
 }
 
-static int show(cli_session *s, const char *ref, int as_json)
+static int show(cli_session *s, const char *ref, int as_json, const char *save_dir)
 {
 	abri_case cs;
 	json_t *answer = NULL, *doc = NULL;
@@ -192,6 +221,8 @@ static int show(cli_session *s, const char *ref, int as_json)
 		ex = as_json ? print_case_json(&cs, local) : (print_case(&cs, answer), CLI_OK);
 		if (ex == CLI_OK)
 			ex = cli_case_state_update(s->cfg, doc, &cs, s->key);
+		if (ex == CLI_OK && save_dir != NULL)
+			ex = cli_attachments_save(s, &cs, save_dir, as_json ? stderr : stdout);
 		if (abri_case_alarming(&cs) || local > 0) {
 			cli_alarm("case %s did not verify (see above). Do not rely on the flagged "
 			          "messages; tell your security contact.",
@@ -209,10 +240,12 @@ int cmd_show(int argc, char **argv, cli_config *cfg)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, O_JSON},
+	    {"save", required_argument, NULL, O_SAVE},
 	    CLI_GLOBAL_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	int c, ex, as_json = 0;
+	const char *save_dir = NULL;
 	cli_session s;
 
 	while ((c = cli_next_opt(argc, argv, "h", opts, cfg, usage, &ex)) != -1) {
@@ -220,6 +253,8 @@ int cmd_show(int argc, char **argv, cli_config *cfg)
 			return ex;
 		if (c == O_JSON)
 			as_json = 1;
+		if (c == O_SAVE)
+			save_dir = optarg;
 	}
 	if (optind + 1 != argc) {
 		fputs(usage, stderr);
@@ -230,7 +265,7 @@ int cmd_show(int argc, char **argv, cli_config *cfg)
 	if ((ex = cli_config_load(cfg)) != CLI_OK)
 		return ex;
 	if ((ex = cli_session_open(&s, cfg, CLI_NEED_KEY)) == CLI_OK)
-		ex = show(&s, argv[optind], as_json);
+		ex = show(&s, argv[optind], as_json, save_dir);
 	cli_session_close(&s);
 	return ex;
 }

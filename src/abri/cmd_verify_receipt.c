@@ -15,31 +15,6 @@ static const char usage[] =
     "list file (as uploaded), verified with org_public_key; without --list the\n"
     "server's current list is used. Exit 0 valid, 2 not valid.\n";
 
-#define LISTS_MAX 16
-
-enum { OPT_LIST = OPT_CMD };
-
-/* The server member of a verified list file whose key signed the receipt. */
-static int load_list(const cli_config *cfg, const uint8_t org_pk[ABRI_ED25519_PK], const char *path,
-                     abri_recipients *r)
-{
-	json_error_t jerr;
-	json_t *doc = json_load_file(path, 0, &jerr);
-	int rc;
-
-	if (doc == NULL) {
-		cli_err("%s: not a JSON file (line %d)", path, jerr.line);
-		return CLI_LOCAL;
-	}
-	rc = abri_signed_list_verify(r, doc, cfg->deployment_id, org_pk);
-	json_decref(doc);
-	if (rc < 0) {
-		cli_alarm("%s does not verify with the pinned organisation key for '%s'", path,
-		          cfg->deployment_id);
-		return CLI_ALARM;
-	}
-	return CLI_OK;
-}
 
 static const abri_member *server_by_kid(const abri_recipients *r, const uint8_t kid[16])
 {
@@ -128,7 +103,7 @@ static int find_server(cli_config *cfg, char **paths, size_t n, const uint8_t ki
 		ex = CLI_LOCAL;
 	}
 	for (size_t i = 0; ex == CLI_OK && m == NULL && i < n; i++)
-		if ((ex = load_list(cfg, org_pk, paths[i], r)) == CLI_OK &&
+		if ((ex = cli_list_file_load(cfg, org_pk, paths[i], r)) == CLI_OK &&
 		    (m = server_by_kid(r, kid)))
 			*out = *m;
 	if (ex == CLI_OK && n == 0) {
@@ -148,35 +123,17 @@ static int find_server(cli_config *cfg, char **paths, size_t n, const uint8_t ki
 
 int cmd_verify_receipt(int argc, char **argv, cli_config *cfg)
 {
-	static const struct option opts[] = {
-	    CLI_GLOBAL_LONGOPTS, {"list", required_argument, NULL, OPT_LIST}, {NULL, 0, NULL, 0}};
-	char *lists[LISTS_MAX];
-	struct receipt_file f;
+	char *lists[CLI_LISTS_MAX];
+	struct receipt_file f = {0};
+	const char *path = NULL;
 	abri_member server;
 	json_t *doc = NULL;
 	size_t n = 0;
-	int c, ex;
+	int ex;
 
-	while ((c = cli_next_opt(argc, argv, "h", opts, cfg, usage, &ex)) != -1) {
-		if (c == CLI_OPT_EXIT)
-			return ex;
-		if (c != OPT_LIST || n == LISTS_MAX) {
-			fputs(usage, stderr);
-			return CLI_USAGE;
-		}
-		lists[n++] = optarg;
-	}
-	if (optind + 1 != argc) {
-		fputs(usage, stderr);
-		return CLI_USAGE;
-	}
-	if ((ex = cli_config_load(cfg)) != CLI_OK)
+	if ((ex = cli_verify_args(argc, argv, cfg, usage, lists, &n, &path)) != CLI_OK)
 		return ex;
-	if (cfg->deployment_id == NULL || cfg->org_public_key == NULL) {
-		cli_err("deployment_id and org_public_key must be set (configuration or options)");
-		return CLI_USAGE;
-	}
-	if ((ex = parse_file(argv[optind], &doc, &f)) == CLI_OK &&
+	if ((ex = parse_file(path, &doc, &f)) == CLI_OK &&
 	    (ex = find_server(cfg, lists, n, f.kid, &server)) == CLI_OK)
 		ex = check(cfg, &f, &server);
 	free(f.fields);

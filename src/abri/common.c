@@ -852,3 +852,56 @@ int cli_cases_pages(cli_session *s, const char *state, uint32_t limit, const cha
 	free(cursor);
 	return ex;
 }
+
+int cli_verify_args(int argc, char **argv, cli_config *cfg, const char *usage,
+                    char *lists[CLI_LISTS_MAX], size_t *n, const char **file)
+{
+	enum { OPT_LIST = OPT_CMD };
+	static const struct option opts[] = {
+	    CLI_GLOBAL_LONGOPTS, {"list", required_argument, NULL, OPT_LIST}, {NULL, 0, NULL, 0}};
+	int c, ex;
+
+	*n = 0;
+	while ((c = cli_next_opt(argc, argv, "h", opts, cfg, usage, &ex)) != -1) {
+		if (c == CLI_OPT_EXIT)
+			return ex;
+		if (c != OPT_LIST || *n == CLI_LISTS_MAX) {
+			fputs(usage, stderr);
+			return CLI_USAGE;
+		}
+		lists[(*n)++] = optarg;
+	}
+	if (optind + 1 != argc) {
+		fputs(usage, stderr);
+		return CLI_USAGE;
+	}
+	if ((ex = cli_config_load(cfg)) != CLI_OK)
+		return ex;
+	if (cfg->deployment_id == NULL || cfg->org_public_key == NULL) {
+		cli_err("deployment_id and org_public_key must be set (configuration or options)");
+		return CLI_USAGE;
+	}
+	*file = argv[optind];
+	return CLI_OK;
+}
+
+int cli_list_file_load(const cli_config *cfg, const uint8_t org_pk[ABRI_ED25519_PK],
+                       const char *path, abri_recipients *r)
+{
+	json_error_t jerr;
+	json_t *doc = json_load_file(path, 0, &jerr);
+	int rc;
+
+	if (doc == NULL) {
+		cli_err("%s: not a JSON file (line %d)", path, jerr.line);
+		return CLI_LOCAL;
+	}
+	rc = abri_signed_list_verify(r, doc, cfg->deployment_id, org_pk);
+	json_decref(doc);
+	if (rc < 0) {
+		cli_alarm("not valid: %s does not verify with the pinned organisation key for '%s'",
+		          path, cfg->deployment_id);
+		return CLI_ALARM;
+	}
+	return CLI_OK;
+}

@@ -77,6 +77,16 @@ void cli_config_free(cli_config *cfg);
 
 /* Messages on stderr, prefixed "abri: ". */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Offline verifiers (verify-receipt, verify-ack): `[--list LIST.json]...
+ * FILE` and a configuration naming the deployment and organisation key.
+ * CLI_OK with lists[0..*n) and *file set, or the exit code. */
+#define CLI_LISTS_MAX 16
+int cli_verify_args(int argc, char **argv, cli_config *cfg, const char *usage,
+                    char *lists[CLI_LISTS_MAX], size_t *n, const char **file);
+/* A signed list file, verified with the organisation key for the configured
+ * deployment: CLI_OK, CLI_LOCAL (unreadable) or CLI_ALARM (does not verify). */
+int cli_list_file_load(const cli_config *cfg, const uint8_t org_pk[ABRI_ED25519_PK],
+                       const char *path, abri_recipients *r);
 /* Write a JSON document atomically, mode 0600; says why on failure.
  * CLI_OK or CLI_LOCAL. */
 int cli_json_save(const char *path, const json_t *doc);
@@ -154,6 +164,8 @@ typedef struct cli_case_msg {
 	int force;        /* write even when the case raises alarms */
 	const char *body; /* JSON object text */
 	const char *what; /* for the confirmation; NULL = "note"/"reply" */
+	int kind;         /* 0: note or reply as above; ABRI_KIND_ACK: an acknowledgement */
+	abri_buf *inner_out; /* optional: the signed inner plaintext sent */
 } cli_case_msg;
 /* Fetches and verifies the case, refuses when messages seen here
  * disappeared (or on alarms unless force), seals the message as the next of
@@ -166,6 +178,11 @@ int cli_stats_queue_load(const cli_config *cfg, json_t **doc);
 int cli_stats_queue_save(const cli_config *cfg, const json_t *doc);
 /* The current UTC month, "YYYY-MM". */
 void cli_month_now(char out[8]);
+
+/* The next unused survey code kept in <state_dir>/survey/codes.json, as
+ * "XXXX-XXXX-XXXX" (15 bytes with the NUL), removed from the file before
+ * it is handed out. Returns an exit code (CLI_USAGE when none is left). */
+int cli_survey_code_take(const cli_config *cfg, char out[15]);
 
 /* Local per-case state: <state_dir>/cases/<REF>.json
  * {"seen": [b64 hash...], "count": N, "own": {"<b64 kid>": {"counter": N,

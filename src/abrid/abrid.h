@@ -28,6 +28,9 @@ void keys_free(void);
 /* BLAKE2b-256(key = pepper, "sub" || submission id): what the database
  * stores instead of the client's submission id. */
 void submission_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t sid[ABRI_SUBMISSION_ID_BYTES]);
+/* BLAKE2b-256(key = pepper, "svc" || code): what the database stores of a
+ * survey code (12 canonical characters). */
+void survey_code_tag(uint8_t out[ABRI_HASH_BYTES], const char *code);
 /* BLAKE2b-256(key = pepper, lookup key). */
 void lookup_hash(uint8_t out[ABRI_HASH_BYTES], const uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES]);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abri/attach.h"
 #include "abri/common.h"
 #include "abri/envelope.h"
 #include "config.h"
@@ -52,6 +53,21 @@ static const struct key keys[] = {
     {"challenge_ttl", K_UINT, OFF(challenge_ttl), "600", 10, 86400},
     {"retention_days", K_UINT, OFF(retention_days), "365", 1, 36500},
     {"purge_interval", K_UINT, OFF(purge_interval), "3600", 0, 604800},
+    {"max_upload_bytes", K_SIZE, OFF(max_upload_bytes), "16777216", 65536,
+     (unsigned long long)ABRI_ATTACH_MAX_CHUNKS * 65536},
+    {"max_case_upload_bytes", K_SIZE, OFF(max_case_upload_bytes), "67108864", 65536,
+     1ull << 40},
+    {"max_attachments", K_UINT, OFF(max_attachments), "10", 1, 100},
+    {"upload_ttl", K_UINT, OFF(upload_ttl), "86400", 60, 30u * 86400},
+    {"addr_limits", K_UINT, OFF(addr_limits), "1", 0, 1},
+    {"addr_max_connections", K_UINT, OFF(addr_max_connections), "32", 1, 100000},
+    {"addr_max_requests", K_UINT, OFF(addr_max_requests), "3000", 1, 10000000},
+    {"addr_window", K_UINT, OFF(addr_window), "600", 10, 86400},
+    {"addr_slots", K_UINT, OFF(addr_slots), "65536", 64, 16777216},
+    {"max_pending", K_UINT, OFF(max_pending), "512", 1, 1000000},
+    {"statement_timeout", K_UINT, OFF(statement_timeout), "10000", 100, 600000},
+    {"pow_load_threshold", K_UINT, OFF(pow_load_threshold), "120", 0, 1000000},
+    {"pow_max_difficulty", K_UINT, OFF(pow_max_difficulty), "22", 0, 32},
     {"user", K_STR, OFF(user), "", 0, 0},
     {"log_level", K_LEVEL, OFF(log_level), "info", 0, 0},
 };
@@ -276,6 +292,11 @@ static int check_whole(const struct abrid_config *cfg, char err[CONFIG_ERR_MAX])
 	if (cfg->max_body < need) {
 		set_err(err, 0, "max_body: must be at least %zu for max_padded %zu", need,
 		        cfg->max_padded);
+		return -1;
+	}
+	if (cfg->max_body < ABRI_ATTACH_CHUNK_CT) {
+		set_err(err, 0, "max_body: must be at least %u to admit one upload chunk",
+		        ABRI_ATTACH_CHUNK_CT);
 		return -1;
 	}
 	if (cfg->listen_port == 0 && cfg->listen_unix[0] == '\0') {

@@ -33,6 +33,19 @@ struct abrid_config {
 	unsigned challenge_ttl;
 	unsigned retention_days; /* closed case -> purge_after, in days */
 	unsigned purge_interval; /* seconds between purge runs; 0 = no purge thread */
+	size_t max_upload_bytes;      /* plaintext capacity of one upload (n * 65536) */
+	size_t max_case_upload_bytes; /* sum over a case's attached uploads */
+	unsigned max_attachments;     /* uploads named by one submission */
+	unsigned upload_ttl;          /* seconds an unattached upload lives */
+	unsigned addr_limits;          /* 1 = per-address limits (addrlimit.h), 0 = off */
+	unsigned addr_max_connections; /* open connections per address */
+	unsigned addr_max_requests;    /* requests per address per window */
+	unsigned addr_window;          /* seconds; HMAC key replaced this often */
+	unsigned addr_slots;           /* size of the in-memory table */
+	unsigned max_pending;          /* requests in progress before 503 */
+	unsigned statement_timeout;    /* ms, every database statement */
+	unsigned pow_load_threshold;   /* submissions per minute before difficulty rises; 0 = fixed */
+	unsigned pow_max_difficulty;   /* ceiling of the load-raised difficulty */
 	char *user;              /* "" = stay who we are */
 	int log_level;
 };

@@ -45,6 +45,24 @@ enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *
 	return EC_NONE;
 }
 
+/* The keyed stanzas must be exactly the auditors of the list: a batch or
+ * survey answer readable by a listener would let the staff tie it back to
+ * a case, and one an auditor cannot open would be lost. Key ids are
+ * distinct (abri_envelope_parse), so equal counts mean the same set. */
+enum ec envelope_check_auditors(const abri_envelope_info *info, const struct rlist *cur)
+{
+	size_t auditors = 0;
+
+	for (size_t i = 0; i < info->n_keyed; i++) {
+		const abri_member *m = abri_recipients_by_x_kid(&cur->r, info->kids[i]);
+		if (m == NULL || m->role != ABRI_ROLE_AUDITOR)
+			return EC_UNKNOWN_RECIPIENT;
+	}
+	for (size_t i = 0; i < cur->r.n; i++)
+		auditors += (cur->r.m[i].role == ABRI_ROLE_AUDITOR);
+	return (auditors == info->n_keyed) ? EC_NONE : EC_UNKNOWN_RECIPIENT;
+}
+
 enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t *pow,
                            unsigned flags, enum ec *err)
 {

@@ -13,6 +13,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "upload.h"
 
 /* 50 random bits: a collision is rare; several in a row mean a bug. */
 #define CASE_REF_ATTEMPTS 5
@@ -25,6 +26,7 @@ struct create {
 	uint8_t lookup[ABRI_HASH_BYTES];
 	uint8_t tag[ABRI_HASH_BYTES];
 	json_t *pow;
+	struct upload_set uploads; /* attached in the same transaction */
 	/* out */
 	enum ec err;
 	struct db_case c;
@@ -46,6 +48,10 @@ static enum pg_qs dedupe(struct pg *pg, struct create *cr, bool *found)
 		cr->err = EC_SUBMISSION_CONFLICT;
 	else
 		cr->c = ref.c;
+	/* A retry names the uploads the first attempt attached. */
+	if (cr->err == EC_NONE && (qs = upload_set_same(pg, &cr->uploads, ref.c.case_ref,
+	                                                &cr->err)) < 0)
+		return qs;
 	return PG_OK;
 }
 
@@ -94,6 +100,9 @@ static enum pg_qs create_txn(struct pg *pg, void *cls)
 	                        cr->info->hash, cr->tag, &pos);
 	if (qs <= 0)
 		return (qs == PG_NONE) ? PG_SOFT : qs;
+	qs = upload_set_attach(pg, &cr->uploads, cr->c.case_ref, &cr->err);
+	if (qs != PG_OK)
+		return qs;
 	memcpy(cr->c.state, "new", 4);
 	return PG_OK;
 }
@@ -121,6 +130,8 @@ enum MHD_Result h_cases_create(struct request *rq)
 		return reply_rj_error(rq, &res);
 	}
 	cr.err = envelope_check(env.p, env.len, KIND_BIT(ABRI_KIND_REPORT), STANZA_REQUIRED, &info);
+	if (cr.err == EC_NONE)
+		cr.err = upload_set_parse(rq->json, &cr.uploads);
 	if (cr.err != EC_NONE) {
 		rj_free(spec);
 		sodium_memzero(lookup_key, sizeof lookup_key);

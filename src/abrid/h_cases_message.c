@@ -12,6 +12,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "upload.h"
 
 struct message {
 	/* in */
@@ -21,6 +22,7 @@ struct message {
 	uint8_t lookup[ABRI_HASH_BYTES];
 	uint8_t tag[ABRI_HASH_BYTES];
 	json_t *pow;
+	struct upload_set uploads; /* attached in the same transaction */
 	/* out */
 	enum ec err;
 	struct db_case c;
@@ -41,6 +43,9 @@ static enum pg_qs dedupe(struct pg *pg, struct message *m, bool *found)
 	} else {
 		m->c = ref.c;
 		m->pos = ref.pos;
+		/* A retry names the uploads the first attempt attached. */
+		if ((qs = upload_set_same(pg, &m->uploads, ref.c.case_ref, &m->err)) < 0)
+			return qs;
 	}
 	return PG_OK;
 }
@@ -77,7 +82,9 @@ static enum pg_qs message_txn(struct pg *pg, void *cls)
 	qs = pg_insert_envelope(pg, m->c.case_ref, m->info->kind, m->env, m->env_len, m->info->hash,
 	                        m->tag, &m->pos);
 	/* PG_NONE: a concurrent append took the position; retry. */
-	return (qs == PG_NONE) ? PG_SOFT : qs;
+	if (qs != PG_OK)
+		return (qs == PG_NONE) ? PG_SOFT : qs;
+	return upload_set_attach(pg, &m->uploads, m->c.case_ref, &m->err);
 }
 
 enum MHD_Result h_cases_message(struct request *rq)
@@ -106,6 +113,8 @@ enum MHD_Result h_cases_message(struct request *rq)
 	lookup_hash(m.lookup, lookup_key);
 	sodium_memzero(lookup_key, sizeof lookup_key);
 	m.err = envelope_check(env.p, env.len, KIND_BIT(ABRI_KIND_MESSAGE), STANZA_REQUIRED, &info);
+	if (m.err == EC_NONE)
+		m.err = upload_set_parse(rq->json, &m.uploads);
 	if (m.err != EC_NONE) {
 		rj_free(spec);
 		return reply_error(rq, m.err, NULL);

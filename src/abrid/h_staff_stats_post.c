@@ -43,24 +43,6 @@ static int month_ok(const char *s)
 	return strcmp(s, now) <= 0;
 }
 
-/* The keyed stanzas must be exactly the auditors of the list: a batch
- * readable by a listener would let the staff tie records back to their
- * cases, and one an auditor cannot open would be lost. Key ids are
- * distinct (abri_envelope_parse), so equal counts mean the same set. */
-static enum ec auditors_only(const abri_envelope_info *info, const struct rlist *cur)
-{
-	size_t auditors = 0;
-
-	for (size_t i = 0; i < info->n_keyed; i++) {
-		const abri_member *m = abri_recipients_by_x_kid(&cur->r, info->kids[i]);
-		if (m == NULL || m->role != ABRI_ROLE_AUDITOR)
-			return EC_UNKNOWN_RECIPIENT;
-	}
-	for (size_t i = 0; i < cur->r.n; i++)
-		auditors += (cur->r.m[i].role == ABRI_ROLE_AUDITOR);
-	return (auditors == info->n_keyed) ? EC_NONE : EC_UNKNOWN_RECIPIENT;
-}
-
 static enum pg_qs stats_upload_txn(struct pg *pg, void *cls)
 {
 	struct stats_upload *u = cls;
@@ -77,7 +59,7 @@ static enum pg_qs stats_upload_txn(struct pg *pg, void *cls)
 	if (qs == PG_NONE)
 		u->err = EC_NO_RECIPIENTS;
 	else if (qs == PG_OK && (u->err = envelope_check_list(u->info, cur)) == EC_NONE)
-		u->err = auditors_only(u->info, cur);
+		u->err = envelope_check_auditors(u->info, cur);
 	if (qs < 0 || u->err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
 	memcpy(u->stored_month, u->month, MONTH_CHARS + 1);

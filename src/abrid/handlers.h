@@ -21,8 +21,15 @@ enum MHD_Result h_staff_case_message(struct request *rq);
 enum MHD_Result h_staff_case_state(struct request *rq);
 enum MHD_Result h_staff_stats_post(struct request *rq);
 enum MHD_Result h_audit_stats_get(struct request *rq);
+enum MHD_Result h_staff_survey_codes(struct request *rq);
+enum MHD_Result h_survey_post(struct request *rq);
+enum MHD_Result h_audit_surveys_get(struct request *rq);
 enum MHD_Result h_admin_recipients_put(struct request *rq);
 enum MHD_Result h_exit(struct request *rq);
+enum MHD_Result h_uploads_create(struct request *rq);
+enum MHD_Result h_uploads_put(struct request *rq);
+enum MHD_Result h_uploads_get(struct request *rq);
+enum MHD_Result h_staff_case_upload_get(struct request *rq);
 /* Not in the route table: every path outside the API (see router.c). */
 enum MHD_Result h_static(struct request *rq);
 

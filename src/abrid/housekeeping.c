@@ -16,6 +16,7 @@ void housekeeping_tick(struct pg *pg)
 	if (++counter % HOUSEKEEPING_EVERY != 0)
 		return;
 	now = (int64_t)time(NULL);
-	if (pg_delete_expired_replay(pg, now) < 0 || pg_delete_expired_challenges(pg, now) < 0)
-		alog(ALOG_WARN, "deleting expired nonces and challenges failed");
+	if (pg_delete_expired_replay(pg, now) < 0 || pg_delete_expired_challenges(pg, now) < 0 ||
+	    pg_delete_expired_survey_codes(pg) < 0)
+		alog(ALOG_WARN, "deleting expired nonces, challenges and survey codes failed");
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "abrid.h"
+#include "addrlimit.h"
 #include "httpd.h"
+#include "load.h"
 #include "log.h"
 #include "reply.h"
 #include "router.h"
@@ -59,6 +62,8 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	alog(ALOG_INFO, "%s %s %u %s%s", rq->method != NULL ? rq->method : "-",
 	     route_name(rq->route), rq->status, duration_bucket(&rq->t0),
 	     toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	if (rq->counted)
+		load_leave();
 	json_decref(rq->json);
 	abri_buf_free(&rq->body);
 	free(rq->raw_target);
@@ -66,13 +71,35 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* First call: headers are in. Refuse early what cannot succeed. */
+/* The connection's ticket (addrlimit.h), NULL when it is not limited. */
+static const struct addrlimit_ticket *ticket_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* First call: headers are in. Refuse early what cannot succeed, and
+ * refuse fast when overloaded: a 429/503 now costs almost nothing, a
+ * request queued behind thousands costs memory and everyone's time. */
 static enum MHD_Result first_call(struct request *rq)
 {
 	const char *cl =
 	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	const struct addrlimit_ticket *t = ticket_of(rq->conn);
+	unsigned wait;
 
 	rq->started = true;
+	if (t != NULL && (wait = addrlimit_request(t)) > 0) {
+		rq->retry_after = wait;
+		return reply_error(rq, EC_TOO_MANY_REQUESTS, NULL);
+	}
+	if (load_enter(abrid.cfg.max_pending) != 0) {
+		rq->retry_after = 2;
+		return reply_error(rq, EC_OVERLOADED, NULL);
+	}
+	rq->counted = true;
 	if (rq->raw_target == NULL)
 		return reply_error(rq, EC_NOT_FOUND, NULL);
 	if (cl != NULL && strtoull(cl, NULL, 10) > abrid.cfg.max_body)
@@ -118,12 +145,49 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	alog(ALOG_DEBUG, "microhttpd: %s", msg);
 }
 
+/* Accept policy: per-address connection limit on the keyed tag. */
+static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	return addrlimit_admit(addr, addrlen) ? MHD_YES : MHD_NO;
+}
+
+/* Connection start/end: count it under its tag; the ticket is the
+ * connection's socket context. */
+static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct addrlimit_ticket *t;
+	const union MHD_ConnectionInfo *ci;
+
+	if (!addrlimit_enabled())
+		return;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		t = *socket_context;
+		if (t != NULL) {
+			addrlimit_close(t);
+			free(t);
+			*socket_context = NULL;
+		}
+		return;
+	}
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	t = malloc(sizeof *t);
+	if (ci == NULL || t == NULL ||
+	    addrlimit_open(ci->client_addr, ci->client_addr->sa_family == AF_INET6
+	                                        ? (socklen_t)sizeof(struct sockaddr_in6)
+	                                        : (socklen_t)sizeof(struct sockaddr_in),
+	                   t) != 0) {
+		free(t); /* not limited (Unix socket), or no room: counted nowhere */
+		t = NULL;
+	}
+	*socket_context = t;
+}
+
 struct MHD_Daemon *httpd_start(int listen_fd)
 {
-	/* No accept-policy callback yet: per-address limits on an HMAC of the
-	 * address are a later issue (see docs/operations.md). */
 	return MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, access_cb, NULL,
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, accept_cb, NULL, access_cb, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, connection_cb, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)abrid.cfg.threads,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)abrid.cfg.max_connections,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abri/survey.h"
 #include "abrid.h"
 #include "reqjson.h"
 
@@ -98,6 +99,16 @@ void submission_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t sid[ABRI_SUBMISS
 	memcpy(in + 3, sid, ABRI_SUBMISSION_ID_BYTES);
 	/* Fixed, valid lengths: BLAKE2b cannot fail here; if libsodium ever
 	 * says otherwise, a wrong tag would silently break deduplication. */
+	if (crypto_generichash(out, ABRI_HASH_BYTES, in, sizeof in, abrid.pepper, 32) != 0)
+		abort();
+}
+
+void survey_code_tag(uint8_t out[ABRI_HASH_BYTES], const char *code)
+{
+	uint8_t in[3 + ABRI_SURVEY_CODE_CHARS];
+
+	memcpy(in, "svc", 3);
+	memcpy(in + 3, code, ABRI_SURVEY_CODE_CHARS);
 	if (crypto_generichash(out, ABRI_HASH_BYTES, in, sizeof in, abrid.pepper, 32) != 0)
 		abort();
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "abrid.h"
+#include "addrlimit.h"
 #include "httpd.h"
 #include "listen.h"
 #include "log.h"
@@ -43,6 +44,28 @@ static int open_listeners(int *tcp_fd, int *unix_fd, char *err)
 			return -1;
 	}
 	return drop_privileges(abrid.cfg.user, abrid.cfg.listen_unix, err, ERR_MAX);
+}
+
+/* Per-address limits (addrlimit.h), unless configured off (behind a proxy
+ * or an onion service every client has the same address). */
+static int start_addrlimit(char *err)
+{
+	struct addrlimit_cfg c = {
+	    .max_connections = abrid.cfg.addr_max_connections,
+	    .max_requests = abrid.cfg.addr_max_requests,
+	    .window = abrid.cfg.addr_window,
+	    .slots = abrid.cfg.addr_slots,
+	};
+
+	if (!abrid.cfg.addr_limits) {
+		alog(ALOG_INFO, "per-address limits off (addr_limits = 0)");
+		return 0;
+	}
+	if (addrlimit_init(&c) != 0) {
+		(void)snprintf(err, ERR_MAX, "cannot allocate the per-address table");
+		return -1;
+	}
+	return 0;
 }
 
 /* Last step of start-up: every thread exists, so the filter covers them
@@ -126,6 +149,8 @@ static int serve(void)
 		(void)snprintf(err, sizeof err, "cannot set up signals");
 		goto out;
 	}
+	if (start_addrlimit(err) != 0)
+		goto out;
 	if ((tcp_fd >= 0 && (tcp = httpd_start(tcp_fd)) == NULL) ||
 	    (unix_fd >= 0 && (unx = httpd_start(unix_fd)) == NULL)) {
 		(void)snprintf(err, sizeof err, "cannot start the HTTP server");
@@ -148,6 +173,7 @@ out:
 	purge_stop();
 	httpd_stop(tcp);
 	httpd_stop(unx);
+	addrlimit_free();
 	if (tcp == NULL && tcp_fd >= 0)
 		(void)close(tcp_fd);
 	if (unx == NULL && unix_fd >= 0)

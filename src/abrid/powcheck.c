@@ -4,8 +4,18 @@
 #include <time.h>
 
 #include "abrid.h"
+#include "load.h"
 #include "reqjson.h"
 #include "submit.h"
+
+unsigned pow_difficulty_now(void)
+{
+	unsigned max = abrid.cfg.pow_max_difficulty;
+
+	if (max < abrid.cfg.pow_difficulty)
+		max = abrid.cfg.pow_difficulty;
+	return load_pow_difficulty(abrid.cfg.pow_difficulty, abrid.cfg.pow_load_threshold, max);
+}
 
 enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out)
 {
@@ -21,8 +31,14 @@ enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct p
 	int rc;
 
 	out->spend = false;
-	if (pow == NULL)
-		return (abrid.cfg.pow_difficulty == 0) ? EC_NONE : EC_BAD_POW;
+	if (pow == NULL) {
+		/* Without work only while no work is asked for; such
+		 * submissions count towards the load too. */
+		if (pow_difficulty_now() != 0)
+			return EC_BAD_POW;
+		load_note_submission();
+		return EC_NONE;
+	}
 	if (rj_parse(pow, spec, &res) != 0)
 		return res.code;
 	rc = abri_challenge_check(ch, abrid.challenge_key, (int64_t)time(NULL), &expiry,

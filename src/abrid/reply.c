@@ -40,10 +40,15 @@ enum MHD_Result reply_queue(struct request *rq, unsigned status, struct MHD_Resp
 {
 	enum MHD_Result ret;
 
+	char retry[16];
+
+	if (rq->retry_after > 0)
+		(void)snprintf(retry, sizeof retry, "%u", rq->retry_after);
+	else
+		(void)snprintf(retry, sizeof retry, "%s", RETRY_AFTER_SECONDS);
 	if (!add_headers(resp, content_type) ||
-	    (status == MHD_HTTP_SERVICE_UNAVAILABLE &&
-	     MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, RETRY_AFTER_SECONDS) !=
-	         MHD_YES)) {
+	    ((status == MHD_HTTP_SERVICE_UNAVAILABLE || status == MHD_HTTP_TOO_MANY_REQUESTS) &&
+	     MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry) != MHD_YES)) {
 		MHD_destroy_response(resp);
 		alog(ALOG_ERROR, "cannot add response headers");
 		return MHD_NO;
@@ -123,7 +128,8 @@ enum MHD_Result reply_error(struct request *rq, enum ec code, const char *messag
 
 enum MHD_Result reply_pg_error(struct request *rq, enum pg_qs qs)
 {
-	return reply_error(rq, (qs == PG_SOFT) ? EC_UNAVAILABLE : EC_INTERNAL, NULL);
+	return reply_error(rq, (qs == PG_SOFT || qs == PG_BUSY) ? EC_UNAVAILABLE : EC_INTERNAL,
+	                   NULL);
 }
 
 enum MHD_Result reply_rj_error(struct request *rq, const struct rj_result *res)

@@ -15,8 +15,9 @@
 /* The Content-Security-Policy of every answer (docs/web.md). */
 #define REPLY_CSP                                                                                  \
 	"default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "             \
-	"img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "           \
-	"manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	"img-src 'self' data:; media-src blob:; font-src 'self'; connect-src 'self'; "             \
+	"worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; "            \
+	"frame-ancestors 'none'"
 
 /* Adds the common headers (and Content-Type unless NULL; Retry-After on
  * 503), queues resp with status and releases it (also on error). */

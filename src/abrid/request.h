@@ -21,7 +21,8 @@ struct request {
 	char *raw_target;   /* path and query exactly as sent (signed by staff) */
 	const char *method; /* MHD's string, valid for the request */
 	const struct route *route;
-	char arg[ROUTE_ARG_MAX + 1]; /* the {} segment of the route, if any */
+	char arg[ROUTE_ARG_MAX + 1];  /* the first {} segment of the route, if any */
+	char arg2[ROUTE_ARG_MAX + 1]; /* the second {} segment, if any */
 	abri_buf body;
 	bool too_large;
 	bool started;
@@ -30,6 +31,8 @@ struct request {
 	const struct rlist *list;  /* staff: the current list at auth time */
 	struct timespec t0;
 	unsigned status; /* HTTP status sent, for the access log */
+	unsigned retry_after; /* seconds for Retry-After on 429/503; 0 = the default */
+	bool counted;         /* in the in-progress count (httpd.c) */
 };
 
 #endif

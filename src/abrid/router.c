@@ -24,8 +24,17 @@ static const struct route routes[] = {
      "staff_case_state"},
     {"POST", "/v1/staff/stats", h_staff_stats_post, AUTH_LISTENER, BODY_JSON, "staff_stats"},
     {"GET", "/v1/audit/stats", h_audit_stats_get, AUTH_AUDITOR, BODY_NONE, "audit_stats"},
+    {"POST", "/v1/staff/survey-codes", h_staff_survey_codes, AUTH_LISTENER, BODY_JSON,
+     "staff_survey_codes"},
+    {"POST", "/v1/survey", h_survey_post, AUTH_NONE, BODY_JSON, "survey"},
+    {"GET", "/v1/audit/surveys", h_audit_surveys_get, AUTH_AUDITOR, BODY_NONE, "audit_surveys"},
     {"PUT", "/v1/admin/recipients", h_admin_recipients_put, AUTH_ORG, BODY_JSON,
      "admin_recipients"},
+    {"POST", "/v1/uploads", h_uploads_create, AUTH_NONE, BODY_JSON, "uploads_create"},
+    {"PUT", "/v1/uploads/{}/{}", h_uploads_put, AUTH_NONE, BODY_RAW, "uploads_put"},
+    {"GET", "/v1/uploads/{}", h_uploads_get, AUTH_NONE, BODY_NONE, "uploads_get"},
+    {"GET", "/v1/staff/cases/{}/uploads/{}", h_staff_case_upload_get, AUTH_LISTENER, BODY_NONE,
+     "staff_case_upload"},
     {"POST", "/v1/exit", h_exit, AUTH_NONE, BODY_NONE, "exit"},
 };
 
@@ -40,26 +49,31 @@ const char *route_name(const struct route *r)
 	return (r != NULL) ? r->name : "-";
 }
 
+/* Letters, digits, and '-' '_' of base64url (upload ids); each handler
+ * checks its own argument's form. */
 static int arg_char(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       c == '-' || c == '_';
 }
 
 /* Matches path (up to len) against pattern; a "{}" matches one segment of
- * 1..ROUTE_ARG_MAX letters and digits, copied into arg. */
-static int match(const char *pattern, const char *path, size_t len, char arg[ROUTE_ARG_MAX + 1])
+ * 1..ROUTE_ARG_MAX such characters, copied into args[0], then args[1]. */
+static int match(const char *pattern, const char *path, size_t len,
+                 char args[2][ROUTE_ARG_MAX + 1])
 {
-	size_t i = 0;
+	size_t i = 0, n = 0;
 
 	for (const char *p = pattern; *p != '\0'; p++) {
 		if (p[0] == '{' && p[1] == '}') {
 			size_t start = i;
 			while (i < len && arg_char(path[i]))
 				i++;
-			if (i == start || i - start > ROUTE_ARG_MAX || (i < len && path[i] != '/'))
+			if (n >= 2 || i == start || i - start > ROUTE_ARG_MAX ||
+			    (i < len && path[i] != '/'))
 				return 0;
-			memcpy(arg, path + start, i - start);
-			arg[i - start] = '\0';
+			memcpy(args[n], path + start, i - start);
+			args[n++][i - start] = '\0';
 			p++;
 			continue;
 		}
@@ -72,18 +86,21 @@ static int match(const char *pattern, const char *path, size_t len, char arg[ROU
 
 /* Same path, the request's method. NULL if the path exists only with other
  * methods (405) or not at all (404, *path_known false). */
-static const struct route *match_method(const char *raw_target, const char *method,
-                                        char arg[ROUTE_ARG_MAX + 1], bool *path_known)
+static const struct route *match_method(struct request *rq, bool *path_known)
 {
-	size_t len = strcspn(raw_target, "?");
+	size_t len = strcspn(rq->raw_target, "?");
+	char args[2][ROUTE_ARG_MAX + 1] = {{0}};
 
 	*path_known = false;
 	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (!match(routes[i].pattern, raw_target, len, arg))
+		if (!match(routes[i].pattern, rq->raw_target, len, args))
 			continue;
 		*path_known = true;
-		if (0 == strcmp(routes[i].method, method))
+		if (0 == strcmp(routes[i].method, rq->method)) {
+			memcpy(rq->arg, args[0], sizeof rq->arg);
+			memcpy(rq->arg2, args[1], sizeof rq->arg2);
 			return &routes[i];
+		}
 	}
 	return NULL;
 }
@@ -103,14 +120,14 @@ enum MHD_Result router_dispatch(struct request *rq)
 	bool known;
 	enum ec ec;
 
-	rq->route = match_method(rq->raw_target, rq->method, rq->arg, &known);
+	rq->route = match_method(rq, &known);
 	if (rq->route == NULL && !known && !api_path(rq->raw_target))
 		rq->route = &static_route;
 	if (rq->route == NULL)
 		return reply_error(rq, known ? EC_METHOD_NOT_ALLOWED : EC_NOT_FOUND, NULL);
 	if (rq->too_large)
 		return reply_error(rq, EC_BODY_TOO_LARGE, NULL);
-	if (rq->route->body != BODY_NONE &&
+	if (rq->route->body != BODY_NONE && rq->route->body != BODY_RAW &&
 	    rj_load((const char *)rq->body.data, rq->body.len,
 	            rq->route->body == BODY_JSON_OR_EMPTY, &rq->json, &res) != 0)
 		return reply_rj_error(rq, &res);

@@ -19,13 +19,14 @@ enum body_kind {
 	BODY_NONE,          /* no JSON expected; any body is only hashed for auth */
 	BODY_JSON,          /* a JSON object */
 	BODY_JSON_OR_EMPTY, /* a JSON object or nothing */
+	BODY_RAW,           /* bytes left in rq->body for the handler (upload chunks) */
 };
 
 typedef enum MHD_Result (*handler_fn)(struct request *rq);
 
 struct route {
 	const char *method;
-	const char *pattern; /* "{}" matches one segment, captured in rq->arg */
+	const char *pattern; /* "{}" matches one segment, captured in rq->arg (rq->arg2) */
 	handler_fn handler;
 	enum auth_kind auth;
 	enum body_kind body;

@@ -82,7 +82,7 @@ static int add_filtered(scmp_filter_ctx ctx)
 
 	for (i = 0; i < sizeof families / sizeof families[0] && rc == 0; i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i]));
+		                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)families[i], 0));
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
 		                      SCMP_A2(SCMP_CMP_MASKED_EQ, wmask, O_RDONLY));
@@ -101,11 +101,11 @@ static int add_filtered(scmp_filter_ctx ctx)
 	 * may be after the filter is in place. */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
-		                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)PR_SET_NAME));
+		                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)PR_SET_NAME, 0));
 	/* abort() signals its own thread; nothing else may be signalled. */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-		                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		                      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0));
 	return rc;
 }
 

@@ -13,7 +13,7 @@ int startup_database(const char *dsn, char *err, size_t err_len)
 	struct pg *pg;
 	int have, want, rc;
 
-	if (pg_configure(dsn) != 0) {
+	if (pg_configure(dsn, abrid.cfg.statement_timeout) != 0) {
 		(void)snprintf(err, err_len, "out of memory");
 		return -1;
 	}

@@ -37,6 +37,10 @@ enum ec envelope_check(const uint8_t *env, size_t len, unsigned kinds,
  * member's X25519 key id. */
 enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *current);
 
+/* Statistics batches and survey answers: the keyed stanzas are exactly
+ * the auditors of the current list (EC_UNKNOWN_RECIPIENT otherwise). */
+enum ec envelope_check_auditors(const abri_envelope_info *info, const struct rlist *current);
+
 #include "db/pg.h"
 
 /* What the submission transaction checks for every envelope, in order:
@@ -58,6 +62,9 @@ struct pow_spend {
 
 /* pow: the request's "pow" object or NULL. Difficulty 0 accepts a missing
  * one; a given one is always checked and spent. */
+/* The difficulty a challenge asked for now gets: pow_difficulty, raised
+ * under load (load.h). */
+unsigned pow_difficulty_now(void);
 enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out);
 
 /* {"fields", "sig", "key_id"}: the server's signed proof of receipt; NULL

@@ -133,6 +133,41 @@ int abri_client_call(abri_client *c, const char *method, const char *target, con
 	return rc;
 }
 
+int abri_client_call_raw(abri_client *c, const char *method, const char *target,
+                         const uint8_t *body, size_t body_len, const char *content_type,
+                         int sign, int *status, abri_buf *out)
+{
+	char hdrs[512];
+	abri_http_response resp;
+	int rc;
+
+	abri_buf_init(out);
+	*status = 0;
+	c->last_status = 0;
+	c->last_error[0] = c->last_message[0] = '\0';
+	hdrs[0] = '\0';
+	rc = sign ? auth_headers(c, method, target, body ? body : (const uint8_t *)"", body_len,
+	                         hdrs, sizeof hdrs)
+	          : ABRI_OK;
+	abri_http_response_init(&resp);
+	if (rc == ABRI_OK)
+		rc = abri_http_exchange_ct(&c->ep, method, target, hdrs, body, body_len,
+		                           content_type ? content_type : "application/octet-stream",
+		                           c->timeout_ms, &resp);
+	if (rc == ABRI_OK) {
+		*status = c->last_status = resp.status;
+		if (resp.status >= 400 && resp.body.len > 0) {
+			json_t *j = json_loadb((const char *)resp.body.data, resp.body.len, 0, NULL);
+			note_error(c, j);
+			json_decref(j);
+		}
+		*out = resp.body; /* handed over */
+		abri_buf_init(&resp.body);
+	}
+	abri_http_response_free(&resp);
+	return rc;
+}
+
 const char *abri_client_error_code(const json_t *answer)
 {
 	return json_string_value(json_object_get(json_object_get(answer, "error"), "code"));
@@ -185,6 +220,10 @@ static int config_from_json(abri_client *c, abri_server_config *cfg, json_t *ans
 	memcpy(cfg->deployment_id, dep, strlen(dep) + 1);
 	cfg->max_padded = (size_t)m;
 	cfg->difficulty = (unsigned)d;
+	json_t *mu = json_object_get(limits, "max_upload_bytes");
+	cfg->max_upload_bytes = (json_is_integer(mu) && json_integer_value(mu) > 0)
+	                            ? (uint64_t)json_integer_value(mu)
+	                            : 0;
 	if (json_is_object(rec))
 		cfg->recipients = json_incref(rec);
 	else if (rec != NULL && !json_is_null(rec))

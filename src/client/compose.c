@@ -76,6 +76,10 @@ int abri_compose_seal(abri_buf *env, const abri_compose *c)
 		rc =
 		    abri_envelope_seal(env, (uint8_t)c->kind, c->tenant, c->list->version, to, n_to,
 		                       c->reporter_x25519_pk, pt.data, pt.len, c->max_padded);
+	if (rc == ABRI_OK && c->inner_out != NULL) {
+		abri_buf_init(c->inner_out);
+		rc = abri_buf_append(c->inner_out, pt.data, pt.len);
+	}
 	abri_buf_free(&pt); /* wipes the plaintext */
 	free(to);
 	return rc;

@@ -164,7 +164,7 @@ static int token_ok(const char *s)
 
 static int build_request(abri_buf *req, const abri_endpoint *e, const char *method,
                          const char *target, const char *extra, const uint8_t *body,
-                         size_t body_len)
+                         size_t body_len, const char *content_type)
 {
 	char line[512];
 	int n;
@@ -181,7 +181,7 @@ static int build_request(abri_buf *req, const abri_endpoint *e, const char *meth
 		return ABRI_ERR_NOMEM;
 	if (body != NULL) {
 		n = snprintf(line, sizeof line,
-		             "Content-Type: application/json\r\nContent-Length: %zu\r\n", body_len);
+		             "Content-Type: %s\r\nContent-Length: %zu\r\n", content_type, body_len);
 		if (n < 0 || (size_t)n >= sizeof line || abri_buf_append(req, line, (size_t)n) < 0)
 			return ABRI_ERR_NOMEM;
 	}
@@ -241,6 +241,14 @@ int abri_http_exchange(const abri_endpoint *e, const char *method, const char *t
                        const char *extra_headers, const uint8_t *body, size_t body_len,
                        int timeout_ms, abri_http_response *resp)
 {
+	return abri_http_exchange_ct(e, method, target, extra_headers, body, body_len,
+	                             "application/json", timeout_ms, resp);
+}
+
+int abri_http_exchange_ct(const abri_endpoint *e, const char *method, const char *target,
+                          const char *extra_headers, const uint8_t *body, size_t body_len,
+                          const char *content_type, int timeout_ms, abri_http_response *resp)
+{
 	abri_buf req;
 	int fd = -1, rc;
 
@@ -248,7 +256,7 @@ int abri_http_exchange(const abri_endpoint *e, const char *method, const char *t
 		timeout_ms = ABRI_CLIENT_TIMEOUT_MS;
 	int64_t deadline = now_ms() + 4 * (int64_t)timeout_ms;
 	abri_buf_init(&req);
-	rc = build_request(&req, e, method, target, extra_headers, body, body_len);
+	rc = build_request(&req, e, method, target, extra_headers, body, body_len, content_type);
 	if (rc == ABRI_OK)
 		rc = connect_endpoint(e, timeout_ms, deadline, &fd);
 	if (rc == ABRI_OK)

@@ -128,7 +128,7 @@ static int accept_receipt(abri_client *c, const abri_recipients *list, const jso
  * follow-ups. */
 static int send_sealed(abri_client *c, const abri_recipients *list, const abri_server_config *cfg,
                        const abri_buf *env, const abri_reporter_keys *k, const char *target,
-                       int kind, abri_submit_result *res)
+                       int kind, const json_t *uploads, abri_submit_result *res)
 {
 	uint8_t h[ABRI_HASH_BYTES];
 	json_t *req = NULL, *ans = NULL;
@@ -137,6 +137,10 @@ static int send_sealed(abri_client *c, const abri_recipients *list, const abri_s
 	abri_hash(h, env->data, env->len);
 	if ((req = abri_submission_json(env, k)) == NULL)
 		return ABRI_ERR_NOMEM;
+	if (uploads != NULL && json_object_set(req, "uploads", (json_t *)uploads) < 0) {
+		json_decref(req);
+		return ABRI_ERR_NOMEM;
+	}
 	rc = post_submission(c, target, req, cfg->difficulty, h, &status, &ans);
 	if (rc == ABRI_OK && status == 409 && abri_client_error_code(ans) &&
 	    strcmp(abri_client_error_code(ans), "recipients_changed") == 0)
@@ -152,7 +156,8 @@ static int send_sealed(abri_client *c, const abri_recipients *list, const abri_s
 
 /* Seal (refusing an expired list), then send. */
 static int seal_and_send(abri_client *c, const abri_server_config *cfg, const abri_compose *cmp,
-                         const abri_reporter_keys *k, const char *target, abri_submit_result *res)
+                         const abri_reporter_keys *k, const char *target, const json_t *uploads,
+                         abri_submit_result *res)
 {
 	abri_buf env;
 	int rc;
@@ -163,7 +168,7 @@ static int seal_and_send(abri_client *c, const abri_server_config *cfg, const ab
 	abri_buf_init(&env);
 	rc = abri_compose_seal(&env, cmp);
 	if (rc == ABRI_OK)
-		rc = send_sealed(c, cmp->list, cfg, &env, k, target, cmp->kind, res);
+		rc = send_sealed(c, cmp->list, cfg, &env, k, target, cmp->kind, uploads, res);
 	abri_buf_free(&env);
 	return rc;
 }
@@ -198,15 +203,23 @@ int abri_reporter_seal_report(const abri_client *c, const abri_recipients *list,
 	return abri_compose_seal(env, &cmp);
 }
 
-int abri_reporter_submit(abri_client *c, const abri_lists *L, const abri_server_config *cfg,
-                         const abri_reporter_keys *k, const char *body_json,
-                         abri_submit_result *res)
+int abri_reporter_submit_uploads(abri_client *c, const abri_lists *L,
+                                 const abri_server_config *cfg, const abri_reporter_keys *k,
+                                 const char *body_json, const json_t *uploads,
+                                 abri_submit_result *res)
 {
 	abri_compose cmp;
 	if (L->current == NULL)
 		return ABRI_CLIENT_ERR_NO_LIST;
 	report_compose(&cmp, c, L->current, cfg, k, body_json);
-	return seal_and_send(c, cfg, &cmp, k, "/v1/cases", res);
+	return seal_and_send(c, cfg, &cmp, k, "/v1/cases", uploads, res);
+}
+
+int abri_reporter_submit(abri_client *c, const abri_lists *L, const abri_server_config *cfg,
+                         const abri_reporter_keys *k, const char *body_json,
+                         abri_submit_result *res)
+{
+	return abri_reporter_submit_uploads(c, L, cfg, k, body_json, NULL, res);
 }
 
 int abri_reporter_open(abri_client *c, abri_lists *L, const abri_server_config *cfg,
@@ -237,6 +250,13 @@ int abri_reporter_message(abri_client *c, abri_lists *L, const abri_server_confi
                           const abri_reporter_keys *k, const char *body_json,
                           abri_submit_result *res)
 {
+	return abri_reporter_message_uploads(c, L, cfg, k, body_json, NULL, res);
+}
+
+int abri_reporter_message_uploads(abri_client *c, abri_lists *L, const abri_server_config *cfg,
+                                  const abri_reporter_keys *k, const char *body_json,
+                                  const json_t *uploads, abri_submit_result *res)
+{
 	abri_case cs;
 	int rc = abri_reporter_open(c, L, cfg, k, &cs);
 
@@ -260,5 +280,5 @@ int abri_reporter_message(abri_client *c, abri_lists *L, const abri_server_confi
 	};
 	abri_case_next(&cs, k->ed_kid, &cmp.chain);
 	abri_case_free(&cs);
-	return seal_and_send(c, cfg, &cmp, k, "/v1/cases/messages", res);
+	return seal_and_send(c, cfg, &cmp, k, "/v1/cases/messages", uploads, res);
 }

@@ -32,4 +32,11 @@ size_t abri_inner_signed_len(const uint8_t *pt, size_t len);
  * zero except "0"). */
 int abri_parse_i64(const char *s, int64_t *out);
 
+/* Attachment encryption with a chosen secretstream header, for the
+ * known-answer vectors only (tests/vectors/attach.json): init_pull sets up
+ * exactly the state init_push would for that header. A header must never
+ * be reused with a key. */
+int abri_attach_enc_init_det(abri_attach_enc *e, const uint8_t key[ABRI_ATTACH_KEY_BYTES],
+                             uint64_t size, const uint8_t header[ABRI_ATTACH_HEADER_BYTES]);
+
 #endif

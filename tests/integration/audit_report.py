@@ -9,6 +9,11 @@
 #   audit_report.py noisy RECORDS.json DIR [THRESHOLD]
 #       for a noisy report: same shapes, suppression rules hold on the
 #       published pattern, values are multiples of 5.
+#   audit_report.py gen-surveys OUT.json N  N synthetic survey answers
+#   audit_report.py check-surveys SURVEYS.json DIR [THRESHOLD]
+#       every number of the survey tables (one per question) against a
+#       direct count, and which tables must be absent (fewer answers than
+#       the threshold, for the question or for the whole year).
 import csv, json, os, random, sys
 
 YEAR = 2026
@@ -226,9 +231,93 @@ def check(records_path, out, thr, exact):
         fail("the synthetic year has no suppressed cell: the test proves nothing")
 
 
+QUESTIONS = {"listened": ["yes", "partly", "no"], "informed": ["yes", "partly", "no"],
+             "language": ["yes", "partly", "no"], "safe": ["yes", "partly", "no"],
+             "recommend": ["yes", "no", "unsure"], "overall": ["1", "2", "3", "4", "5"]}
+
+
+def gen_surveys(path, n):
+    rnd = random.Random(20261123 + n)
+    # How often each question is answered: "language" rarely (hidden below
+    # the threshold), the rest mostly; "partly" and "2" are rare answers.
+    answered = {"listened": 0.95, "informed": 0.9, "language": 0.06, "safe": 0.85,
+                "recommend": 0.8, "overall": 0.9}
+    weights = {"listened": [20, 2, 3], "informed": [15, 4, 6], "language": [5, 1, 1],
+               "safe": [20, 3, 2], "recommend": [18, 2, 5], "overall": [2, 1, 5, 12, 14]}
+    docs = []
+    for _ in range(n):
+        a = {}
+        for q, choices in QUESTIONS.items():
+            if rnd.random() < answered[q]:
+                v = rnd.choices(choices, weights=weights[q])[0]
+                a[q] = int(v) if q == "overall" else v
+        docs.append({"survey": 1, "answers": a})
+    # Set aside: unknown answer, free text, another version.
+    docs.append({"survey": 1, "answers": {"listened": "maybe"}})
+    docs.append({"survey": 1, "answers": {"safe": "yes"}, "comment": "free text"})
+    docs.append({"survey": 2, "answers": {}})
+    rnd.shuffle(docs)
+    with open(path, "w") as f:
+        json.dump(docs, f)
+
+
+def survey_valid(d):
+    if not isinstance(d, dict) or set(d) != {"survey", "answers"} or d["survey"] != 1 or \
+            not isinstance(d["answers"], dict):
+        return False
+    for q, v in d["answers"].items():
+        if q not in QUESTIONS or str(v) not in QUESTIONS[q] or \
+                (q == "overall") != (type(v) is int):
+            return False
+    return True
+
+
+def check_surveys(path, out, thr):
+    docs = [d for d in json.load(open(path)) if survey_valid(d)]
+    shown_year = len(docs) >= thr
+    n_checked = n_supp = n_tables = 0
+    for q, choices in QUESTIONS.items():
+        f = os.path.join(out, "survey_%s.csv" % q)
+        cnt = {(c, "answers"): 0 for c in choices}
+        for d in docs:
+            if q in d["answers"]:
+                cnt[(str(d["answers"][q]), "answers")] += 1
+        total = sum(cnt.values())
+        if not shown_year or total < thr:
+            if os.path.exists(f):
+                fail("%s: published with %d answers (year %d), threshold %d" % (f, total, len(docs), thr))
+            continue
+        n_tables += 1
+        M = extended(choices, ["answers"], cnt, True)
+        S = suppress(M, thr, True)
+        got = read_csv(f)
+        if got[0] != ["answer", "answers"] or [g[0] for g in got[1:]] != choices + ["total"]:
+            fail("%s: shape %s" % (f, got))
+        for i, g in enumerate(got[1:]):
+            n_checked += 1
+            c = g[1]
+            if S[i][0] != (c == "suppressed"):
+                fail("%s row %s: published %r, true count %d" % (f, g[0], c, M[i][0]))
+            if c == "suppressed":
+                n_supp += 1
+            elif int(c) != rnd5(M[i][0]):
+                fail("%s row %s: published %s, true %d" % (f, g[0], c, M[i][0]))
+    print("survey: checked %d published numbers (%d suppressed) in %d tables for %d answers" %
+          (n_checked, n_supp, n_tables, len(docs)))
+    return n_tables, n_supp
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "gen":
         gen(sys.argv[2])
+    elif sys.argv[1] == "gen-surveys":
+        gen_surveys(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "check-surveys":
+        thr = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+        tables_shown, supp = check_surveys(sys.argv[2], sys.argv[3], thr)
+        want = int(os.environ.get("EXPECT_SURVEY_TABLES", "-1"))
+        if want >= 0 and tables_shown != want:
+            fail("survey: %d tables shown, expected %d" % (tables_shown, want))
     else:
         thr = int(sys.argv[4]) if len(sys.argv) > 4 else 10
         check(sys.argv[2], sys.argv[3], thr, sys.argv[1] == "check")

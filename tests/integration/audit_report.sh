@@ -25,6 +25,29 @@ ok "threshold 10: every CSV number matches the direct count and suppression"
 python3 "$ORACLE" check "$T/records.json" "$T/r20" 20
 ok "threshold 20: idem"
 
+# 1b. The survey section: 150 synthetic answers, every number checked; the
+# rarely answered question is hidden; a year with 9 answers shows nothing.
+python3 "$ORACLE" gen-surveys "$T/surveys.json" 150
+"$ABRI" audit report --year 2026 --records "$T/records.json" --surveys "$T/surveys.json" \
+  --out "$T/s10" >"$T/out"
+grep -q "Survey: 150 answer(s), 3 set aside" "$T/out" || fail "survey summary: $(cat "$T/out")"
+EXPECT_SURVEY_TABLES=5 python3 "$ORACLE" check-surveys "$T/surveys.json" "$T/s10" 10
+python3 "$ORACLE" check "$T/records.json" "$T/s10" 10
+grep -q "<h2>Satisfaction survey</h2>" "$T/s10/report.html" || fail "no survey section"
+grep -q "Fewer than 10 answers to this question: not shown" "$T/s10/report.html" || fail "hidden question not said"
+[ -f "$T/s10/survey_language.csv" ] && fail "a question with fewer than 10 answers was published"
+"$ABRI" audit report --year 2026 --records "$T/records.json" --surveys "$T/surveys.json" \
+  --out "$T/s20" --threshold 20 >/dev/null
+python3 "$ORACLE" check-surveys "$T/surveys.json" "$T/s20" 20
+python3 "$ORACLE" gen-surveys "$T/surveys9.json" 9
+"$ABRI" audit report --year 2026 --records "$T/records.json" --surveys "$T/surveys9.json" \
+  --out "$T/s9" >"$T/out"
+grep -q "Survey: fewer than 10 answers: not shown" "$T/out" || fail "9 answers: $(cat "$T/out")"
+EXPECT_SURVEY_TABLES=0 python3 "$ORACLE" check-surveys "$T/surveys9.json" "$T/s9" 10
+grep -q "Fewer than 10 answers: not shown." "$T/s9/report.html" || fail "9 answers: section not hidden"
+ls "$T/s9" | grep -q survey && fail "9 answers: a survey CSV was written"
+ok "survey section: every number checked; < 10 answers per question or per year: not shown"
+
 # The page: self-contained, no script, states its method.
 H=$T/r10/report.html
 grep -q '<svg' "$H" || fail "no chart"
@@ -80,7 +103,7 @@ SHOT=$ABRI_BUILD/meson-logs/audit-report.png
 mkdir -p "$ABRI_BUILD/meson-logs"
 rm -f "$SHOT"
 timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu --hide-scrollbars \
-  --user-data-dir="$T/chromium" --window-size=1000,4200 --screenshot="$SHOT" \
-  "file://$H" >/dev/null 2>&1 || true
+  --user-data-dir="$T/chromium" --window-size=1000,6400 --screenshot="$SHOT" \
+  "file://$T/s10/report.html" >/dev/null 2>&1 || true
 [ -s "$SHOT" ] || fail "no screenshot"
 ok "screenshot: $SHOT"

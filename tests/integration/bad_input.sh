@@ -76,6 +76,19 @@ post /v1/cases "{\"envelope\": \"$big\"}" 413 body_too_large "oversized body"
 post /v1/cases/open '{"lookup_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}' 404 case_not_found "wrong token (unknown lookup key)"
 post /v1/cases/open '{"lookup_key": 7}' 400 bad_field "lookup key of the wrong type"
 post /v1/cases/messages "$good" 400 bad_kind "a report posted as a follow-up"
+# Survey answers (POST /v1/survey): the code authorises, the envelope must
+# be kind survey without a reporter stanza.
+post /v1/survey 'not json' 400 bad_json "survey answer: garbage"
+post /v1/survey '{"code": "ABCDEFGHJKMN"}' 400 bad_field "survey answer without envelope"
+post /v1/survey "$(jq -c '{code: 12, envelope: .envelope}' <<<"$good")" 400 bad_field "survey code of the wrong type"
+post /v1/survey "$(jq -c '{code: "ABCD-EFGH-JKMN", envelope: .envelope}' <<<"$good")" 403 bad_survey_code \
+  "survey code not in canonical form"
+post /v1/survey "$(jq -c '{code: "ABCDEFGHJKMN", envelope: .envelope}' <<<"$good")" 400 bad_kind \
+  "a report posted as a survey answer"
+post /v1/survey "$(jq -c --arg e "$(env_patch 5 '\007')" '{code: "ABCDEFGHJKMN", envelope: $e}' <<<"$good")" \
+  400 bad_envelope "survey answer with a reporter stanza"
+abri_api GET "/v1/audit/surveys?month=2020-01"
+expect_error 401 auth_missing; unchanged "survey answers without signature" auth_missing
 
 # Signed staff requests.
 sign() { # sign METHOD TARGET [extra signreq args]
@@ -120,6 +133,13 @@ sign GET /v1/staff/cases/ZZZZZZZZZZ
 get_signed /v1/staff/cases/ZZZZZZZZZZ
 expect_error 404 case_not_found
 before=$(abri_db_snapshot); checks=$((checks + 1)); ok "unknown case -> 404 case_not_found"
+
+printf '{"codes": ["ABCDEFGHJKMN", 7]}' >"$T/codes.json"
+sign POST /v1/staff/survey-codes --body-file "$T/codes.json"
+abri_api POST /v1/staff/survey-codes "${HDR[@]}" --data-binary "@$T/codes.json"
+expect_error 403 bad_survey_code
+[ "$(abri_db "select count(*) from survey_codes")" = 0 ] || fail "a refused batch registered codes"
+before=$(abri_db_snapshot); checks=$((checks + 1)); ok "survey codes with a bad one -> 403, none registered"
 
 printf '{"state": "erased"}' >"$T/state.json"
 sign POST "/v1/staff/cases/$ref/state" --body-file "$T/state.json"

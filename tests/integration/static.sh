@@ -6,7 +6,7 @@
 export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
 source "$(dirname "$0")/../harness/env.sh"
 URL=http://127.0.0.1:$ABRI_TEST_PORT
-CSP="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+CSP="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; media-src blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
 get() { # get PATH [curl args]: status in $status, headers in $T/h, body in $T/resp
   local p=$1; shift

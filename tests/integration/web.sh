@@ -27,6 +27,13 @@ source "$(dirname "$0")/../harness/env.sh"
 
 abri_env_up
 
+# An auditor (survey answers are sealed to the auditors): recipient list 2
+# is list 1 plus the auditor; ABRI_CLI_AUD is the CLI as that auditor.
+"$ABRI" keygen --role auditor --name "Auditor" --out "$T/aud" --passphrase-file "$T/pass" --kdf-fast >/dev/null
+abri_sign_list 2 "$T/list2.json" "$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json" "$T/aud.pub.json"
+abri_cli l1 admin upload-recipients "$T/list2.json" >/dev/null || fail "upload recipient list 2"
+sed -e "s|$T/l1.key|$T/aud.key|" -e "s|state-l1|state-aud|" "$T/l1.conf" >"$T/aud.conf"
+
 # The deployment the app is built for: this run's organisation key.
 jq -n --arg id "$DEPLOYMENT" --arg pk "$(jq -r .ed25519 "$T/org.pub.json")" \
   '{deployment_id: $id, org_public_key: $pk, min_list_version: 1}' >"$T/deployment.json"
@@ -43,10 +50,16 @@ ok "abrid serves the build on http://127.0.0.1:$ABRI_TEST_PORT"
 export ABRI_WEB_URL=http://127.0.0.1:$ABRI_TEST_PORT
 export ABRI_T=$T ABRI_BUILD ABRI_SRC ABRI_DSN=$DSN ABRI_CHROMIUM=$CHROMIUM
 export ABRI_CLI_L1="$ABRI --config $T/l1.conf"
+export ABRI_CLI_AUD="$ABRI --config $T/aud.conf"
 export ABRI_SCREENSHOTS=${ABRI_SCREENSHOTS:-$ABRI_BUILD/meson-logs/web-screenshots}
 mkdir -p "$ABRI_SCREENSHOTS"
 
-mapfile -t tests < <(find "$WEB/tests" -maxdepth 1 -name '*.test.mjs' | sort)
+# ABRI_WEB_TESTS="pow attach": only these files (a developer's shortcut).
+if [ -n "${ABRI_WEB_TESTS:-}" ]; then
+  tests=(); for n in $ABRI_WEB_TESTS; do tests+=("$WEB/tests/$n.test.mjs"); done
+else
+  mapfile -t tests < <(find "$WEB/tests" -maxdepth 1 -name '*.test.mjs' | sort)
+fi
 [ ${#tests[@]} -gt 0 ] || fail "no web/tests/*.test.mjs"
 cd "$WEB"
 node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}" || fail "node --test (web/tests)"

@@ -7,16 +7,28 @@
  *                    [--token-out FILE] [--lang L] [--state-dir D]
  *                    [--receipt-out FILE]  (the proof of receipt, for
  *                                           abri verify-receipt)
+ *                    [--form JSON]  (the web app's report form object)
  *       prints {"case_ref", "week", "token"}
  *   reporter open    --server S --deployment ID --org-pub FILE
  *                    --token-file FILE [--state-dir D]
  *       prints one JSON object per message; exit 2 on any alarm
  *   reporter message --server S --deployment ID --org-pub FILE
  *                    --token-file FILE --text T [--lang L] [--state-dir D]
+ *   submit and message take --attach FILE (repeatable): each file is
+ *   encrypted and uploaded first, named in the body's "attachments" and in
+ *   the request's "uploads"; submit's output then has "uploads": [ids].
  *       prints {"case_ref", "pos"}
  *   reporter seal    --server S --deployment ID --org-pub FILE --text T
  *                    [--token-file FILE]
  *       prints a valid, unsent POST /v1/cases body (for bad-input tests)
+ *   reporter ack-file --server S --deployment ID --org-pub FILE
+ *                    --token-file FILE --out FILE
+ *       writes the acknowledgement file of the latest verified written
+ *       acknowledgement in the case (what the web app's "Save" does)
+ *   reporter survey  --server S --deployment ID --org-pub FILE --code C
+ *                    --answers JSON [--seal-only]
+ *       seals the answers to the auditors and POSTs /v1/survey; prints
+ *       {"status": N} (--seal-only: prints the unsent request body)
  *   reporter keys    --deployment ID --token-file FILE
  *       prints {"lookup_key", "x25519", "ed25519", "thread"} (base64)
  *   reporter token
@@ -30,6 +42,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "abri/ack.h"
 #include "abri/client.h"
 
 enum { EX_OK = 0, EX_USAGE = 1, EX_ALARM = 2, EX_SERVER = 3, EX_LOCAL = 4 };
@@ -45,6 +58,13 @@ typedef struct opts {
 	const char *receipt_out;
 	const char *token_file;
 	const char *state_dir;
+	const char *form;
+	const char *out;
+	const char *code;
+	const char *answers;
+	int seal_only;
+	const char *attach[16];
+	size_t n_attach;
 } opts;
 
 typedef struct ctx {
@@ -194,19 +214,80 @@ out:
 	return rc;
 }
 
+/* {"text", "lang"?, "form"?}: --form is the web app's form object. */
+static char *body_with_form(const opts *o)
+{
+	json_error_t jerr;
+	char *plain = abri_body_json(o->text, o->lang), *out = NULL;
+	json_t *b = plain ? json_loads(plain, 0, &jerr) : NULL;
+	json_t *form = o->form ? json_loads(o->form, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+	if (b != NULL && (o->form == NULL || (json_is_object(form) &&
+	                                      json_object_set(b, "form", form) == 0)))
+		out = json_dumps(b, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(form);
+	json_decref(b);
+	free(plain);
+	return out;
+}
+
+/* Uploads every --attach file and rewrites *body with "attachments";
+ * *uploads gets the ids for the request (NULL without --attach). */
+static int attach_files(ctx *x, const opts *o, char **body, json_t **uploads)
+{
+	json_t *doc, *list;
+	int rc = ABRI_OK;
+
+	*uploads = NULL;
+	if (o->n_attach == 0)
+		return ABRI_OK;
+	doc = json_loads(*body, 0, NULL);
+	list = json_array();
+	*uploads = json_array();
+	if (doc == NULL || list == NULL || *uploads == NULL)
+		rc = ABRI_ERR_NOMEM;
+	for (size_t i = 0; rc == ABRI_OK && i < o->n_attach; i++) {
+		abri_attach_ref ref;
+		char *id = NULL;
+		rc = abri_attach_upload(&x->client, o->attach[i], NULL, NULL,
+		                        x->cfg.max_upload_bytes, x->cfg.difficulty, &ref);
+		if (rc == ABRI_OK && ((id = abri_b64_encode(ref.upload, sizeof ref.upload)) == NULL ||
+		                      json_array_append_new(list, abri_attach_ref_json(&ref)) < 0 ||
+		                      json_array_append_new(*uploads, json_string(id)) < 0))
+			rc = ABRI_ERR_NOMEM;
+		free(id);
+		abri_attach_ref_wipe(&ref);
+	}
+	if (rc == ABRI_OK && json_object_set(doc, "attachments", list) == 0) {
+		free(*body);
+		*body = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		rc = *body ? ABRI_OK : ABRI_ERR_NOMEM;
+	}
+	json_decref(doc);
+	json_decref(list);
+	if (rc != ABRI_OK) {
+		json_decref(*uploads);
+		*uploads = NULL;
+	}
+	return rc;
+}
+
 static int submit(ctx *x, const opts *o)
 {
 	char token[ABRI_TOKEN_DIGITS + 1];
 	abri_submit_result res;
 	abri_reporter_keys *k = abri_reporter_keys_new();
-	char *body = abri_body_json(o->text, o->lang);
+	char *body = body_with_form(o);
+	json_t *uploads = NULL;
 	int rc = (k && body) ? ABRI_OK : ABRI_ERR_NOMEM;
 
+	if (rc == ABRI_OK)
+		rc = attach_files(x, o, &body, &uploads);
 	abri_token_generate(token);
 	if (rc == ABRI_OK)
 		rc = abri_reporter_keys_from_token(k, token, o->deployment);
 	for (int i = 0; rc == ABRI_OK && i < 3; i++) {
-		rc = abri_reporter_submit(&x->client, &x->lists, &x->cfg, k, body, &res);
+		rc = abri_reporter_submit_uploads(&x->client, &x->lists, &x->cfg, k, body, uploads,
+		                                  &res);
 		if (rc != ABRI_CLIENT_ERR_RETRY)
 			break;
 		rc = refresh(x); /* the list changed: re-seal to the new one */
@@ -224,11 +305,14 @@ static int submit(ctx *x, const opts *o)
 	if (rc == ABRI_OK) {
 		json_t *out = json_pack("{s:s, s:s, s:s}", "case_ref", res.case_ref, "week",
 		                        res.week, "token", token);
+		if (out != NULL && uploads != NULL)
+			json_object_set(out, "uploads", uploads);
 		json_dumpf(out, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
 		json_decref(out);
 	}
 	free(body);
+	json_decref(uploads);
 	abri_reporter_keys_free(k);
 	return rc == ABRI_OK ? EX_OK : fail("submit", rc, &x->client);
 }
@@ -259,6 +343,10 @@ static json_t *msg_json(const abri_case_msg *m)
 	if (m->verified) {
 		json_object_set_new(o, "counter", json_integer((json_int_t)m->inner.counter));
 		json_object_set(o, "text", json_object_get(m->body, "text"));
+		if (json_object_get(m->body, "ack") != NULL)
+			json_object_set(o, "ack", json_object_get(m->body, "ack"));
+		if (json_object_get(m->body, "survey_code") != NULL)
+			json_object_set(o, "survey_code", json_object_get(m->body, "survey_code"));
 	}
 	return o;
 }
@@ -294,10 +382,14 @@ static int message(ctx *x, const opts *o)
 	abri_submit_result res;
 	char *body = abri_body_json(o->text, o->lang);
 	abri_reporter_keys *k = body ? keys_from_file(o->token_file, o->deployment) : NULL;
+	json_t *uploads = NULL;
 	int rc = k ? ABRI_OK : ABRI_ERR_INVALID;
 
+	if (rc == ABRI_OK)
+		rc = attach_files(x, o, &body, &uploads);
 	for (int i = 0; rc == ABRI_OK && i < 3; i++) {
-		rc = abri_reporter_message(&x->client, &x->lists, &x->cfg, k, body, &res);
+		rc = abri_reporter_message_uploads(&x->client, &x->lists, &x->cfg, k, body, uploads,
+		                                   &res);
 		if (rc != ABRI_CLIENT_ERR_RETRY)
 			break;
 		if ((rc = refresh(x)) == ABRI_OK)
@@ -305,10 +397,63 @@ static int message(ctx *x, const opts *o)
 	}
 	if (rc == ABRI_OK)
 		printf("{\"case_ref\":\"%s\",\"pos\":%u}\n", res.case_ref, (unsigned)res.pos);
+	json_decref(uploads);
 	free(body);
 	if (k != NULL)
 		abri_reporter_keys_free(k);
 	return rc == ABRI_OK ? EX_OK : fail("message", rc, &x->client);
+}
+
+/* The acknowledgement file of the latest verified ack in the case: the
+ * signed inner plaintext as opened, so it verifies anywhere. */
+static int ack_file(ctx *x, const opts *o)
+{
+	abri_case cs;
+	const abri_case_msg *ack = NULL;
+	abri_reporter_keys *k = keys_from_file(o->token_file, o->deployment);
+	if (k == NULL)
+		return EX_LOCAL;
+	int rc = abri_reporter_open(&x->client, &x->lists, &x->cfg, k, &cs);
+	abri_reporter_keys_free(k);
+	for (size_t i = 0; rc == ABRI_OK && i < cs.n; i++)
+		if (cs.msgs[i].verified && cs.msgs[i].info.kind == ABRI_KIND_ACK)
+			ack = &cs.msgs[i];
+	if (rc == ABRI_OK && ack == NULL) {
+		fprintf(stderr, "reporter: no verified acknowledgement in the case\n");
+		abri_case_free(&cs);
+		return EX_ALARM;
+	}
+	if (rc == ABRI_OK) {
+		char *text = abri_ack_file_dump(o->deployment, ack->info.list_version, ack->pt,
+		                                ack->pt_len);
+		rc = text ? abri_file_write_atomic(o->out, text, strlen(text), 0600)
+		          : ABRI_ERR_NOMEM;
+		free(text);
+	}
+	abri_case_free(&cs);
+	return rc == ABRI_OK ? EX_OK : fail("ack-file", rc, &x->client);
+}
+
+static int survey(ctx *x, const opts *o)
+{
+	json_error_t jerr;
+	json_t *answers = json_loads(o->answers, JSON_REJECT_DUPLICATES, &jerr), *body = NULL;
+	int status = 0, rc = json_is_object(answers)
+	                         ? abri_reporter_survey(&x->client, &x->lists, &x->cfg, o->code,
+	                                                answers, &status,
+	                                                o->seal_only ? &body : NULL)
+	                         : ABRI_ERR_INVALID;
+	json_decref(answers);
+	if (rc == ABRI_OK && body != NULL)
+		json_dumpf(body, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	else if (rc == ABRI_OK)
+		printf("{\"status\":%d", status);
+	if (rc == ABRI_OK && body == NULL && x->client.last_error[0] != '\0')
+		printf(",\"error\":\"%s\"", x->client.last_error);
+	if (rc == ABRI_OK)
+		fputs(body ? "\n" : "}\n", stdout);
+	json_decref(body);
+	return rc == ABRI_OK ? EX_OK : fail("survey", rc, &x->client);
 }
 
 static int print_token(void)
@@ -392,6 +537,12 @@ static int parse(int argc, char **argv, opts *o)
 	    {"receipt-out", required_argument, NULL, 'R'},
 	    {"token-file", required_argument, NULL, 'f'},
 	    {"state-dir", required_argument, NULL, 'S'},
+	    {"form", required_argument, NULL, 'F'},
+	    {"out", required_argument, NULL, 'O'},
+	    {"code", required_argument, NULL, 'C'},
+	    {"answers", required_argument, NULL, 'A'},
+	    {"seal-only", no_argument, NULL, 'X'},
+	    {"attach", required_argument, NULL, 'a'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -409,7 +560,21 @@ static int parse(int argc, char **argv, opts *o)
 		                   : c == 'R' ? &o->receipt_out
 		                   : c == 'f' ? &o->token_file
 		                   : c == 'S' ? &o->state_dir
+		                   : c == 'F' ? &o->form
+		                   : c == 'O' ? &o->out
+		                   : c == 'C' ? &o->code
+		                   : c == 'A' ? &o->answers
 		                              : NULL;
+		if (c == 'X') {
+			o->seal_only = 1;
+			continue;
+		}
+		if (c == 'a') {
+			if (o->n_attach == sizeof o->attach / sizeof o->attach[0])
+				return -1;
+			o->attach[o->n_attach++] = optarg;
+			continue;
+		}
 		if (dst == NULL)
 			return -1;
 		*dst = optarg;
@@ -428,6 +593,10 @@ static int parse(int argc, char **argv, opts *o)
 		return o->token_file ? 0 : -1;
 	if (strcmp(o->cmd, "message") == 0)
 		return o->token_file && o->text ? 0 : -1;
+	if (strcmp(o->cmd, "ack-file") == 0)
+		return o->token_file && o->out ? 0 : -1;
+	if (strcmp(o->cmd, "survey") == 0)
+		return o->code && o->answers ? 0 : -1;
 	return -1;
 }
 
@@ -440,9 +609,10 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o) < 0) {
 		fprintf(
 		    stderr,
-		    "usage: reporter submit|open|message|seal|keys|token --server S "
+		    "usage: reporter submit|open|message|seal|keys|token|ack-file|survey --server S "
 		    "--deployment ID --org-pub FILE [--text T] [--token-out F] [--receipt-out F] "
-		    "[--token-file F] [--lang L] [--state-dir D]\n");
+		    "[--token-file F] [--lang L] [--state-dir D] [--form JSON] [--out F] "
+		    "[--code C --answers JSON [--seal-only]]\n");
 		return EX_USAGE;
 	}
 	if (abri_init() < 0)
@@ -458,6 +628,10 @@ int main(int argc, char **argv)
 			ex = seal_only(&x, &o);
 		else if (strcmp(o.cmd, "open") == 0)
 			ex = open_case(&x, &o);
+		else if (strcmp(o.cmd, "ack-file") == 0)
+			ex = ack_file(&x, &o);
+		else if (strcmp(o.cmd, "survey") == 0)
+			ex = survey(&x, &o);
 		else
 			ex = message(&x, &o);
 	}

@@ -755,6 +755,63 @@ static void v_pow(void)
 	json_decref(f);
 }
 
+/* ---- attach.json (docs/protocol.md section 22; base64, not hex) ---- */
+
+static int attach_sink(void *cls, const uint8_t *p, size_t n)
+{
+	return abri_buf_append(cls, p, n);
+}
+
+static uint8_t *attach_b64(const json_t *v, const char *k, size_t *n)
+{
+	uint8_t *p;
+	CHECK(abri_b64_decode(S((json_t *)v, k), &p, n) == 0);
+	return p;
+}
+
+/* Opens each vector, and re-encrypts with its header (abri_attach_enc_init_det)
+ * to the same ciphertext byte for byte. */
+static void v_attach(void)
+{
+	json_t *f = load("attach.json"), *v;
+	size_t i, kl, hl, cl, xl, pl;
+
+	CHECK_EQ(json_array_size(json_object_get(f, "vectors")), 3);
+	json_array_foreach(json_object_get(f, "vectors"), i, v)
+	{
+		uint8_t *key = attach_b64(v, "key", &kl), *hdr = attach_b64(v, "header", &hl);
+		uint8_t *ct = attach_b64(v, "ciphertext", &cl), *hash = attach_b64(v, "hash", &xl);
+		uint8_t *pt = attach_b64(v, "plaintext", &pl), out[ABRI_ATTACH_CHUNK_CT], h2[32];
+		uint64_t size = (uint64_t)json_integer_value(json_object_get(v, "size"));
+		uint64_t chunks = (uint64_t)json_integer_value(json_object_get(v, "chunks"));
+		abri_attach_enc e;
+		abri_buf got;
+
+		CHECK(kl == 32 && hl == 24 && xl == 32 && pl == size);
+		CHECK_EQ(chunks, abri_attach_chunks(size));
+		CHECK_EQ(cl, abri_attach_ct_len(chunks));
+		CHECK_MEM(ct, hdr, 24);
+		abri_buf_init(&got);
+		CHECK_EQ(abri_attach_open(ct, cl, key, hash, size, chunks, attach_sink, &got), ABRI_OK);
+		CHECK(got.len == size && (size == 0 || memcmp(got.data, pt, size) == 0));
+		abri_buf_free(&got);
+		CHECK_EQ(abri_attach_enc_init_det(&e, key, size, hdr), ABRI_OK);
+		for (uint64_t n = 0; n < chunks; n++) {
+			size_t len = (n + 1 == chunks) ? size - n * 65536 : 65536;
+			CHECK_EQ(abri_attach_enc_chunk(&e, pt + n * 65536, len, out), ABRI_OK);
+			CHECK_MEM(out, ct + 24 + n * ABRI_ATTACH_CHUNK_CT, sizeof out);
+		}
+		CHECK_EQ(abri_attach_enc_final(&e, h2), ABRI_OK);
+		CHECK_MEM(h2, hash, 32);
+		free(key);
+		free(hdr);
+		free(ct);
+		free(hash);
+		free(pt);
+	}
+	json_decref(f);
+}
+
 /* Every *.json in the directory must be one of ours. */
 static void check_all_consumed(void)
 {
@@ -762,7 +819,7 @@ static void check_all_consumed(void)
 	    "token_normalise.json", "damm.json",    "argon2.json",  "kdf.json",
 	    "buckets.json",         "padding.json", "inner.json",   "envelope_open.json",
 	    "chain.json",           "signed.json",  "receipt.json", "request.json",
-	    "recipients.json",      "pow.json",
+	    "recipients.json",      "pow.json",     "attach.json",
 	};
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -813,6 +870,7 @@ int main(int argc, char **argv)
 	v_request();
 	v_recipients();
 	v_pow();
+	v_attach();
 	v_argon2(); /* last: the slow one (three 64 MiB Argon2id runs) */
 	return 0;
 }

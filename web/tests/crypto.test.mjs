@@ -12,6 +12,7 @@ import './lib/node-webcrypto.mjs';
 import sodiumModule from 'libsodium-wrappers-sumo';
 
 import * as A from '../src/js/crypto/abri.js';
+import * as F from '../src/js/crypto/attach.js';
 import { DIGITS, IGNORE, UNICODE_VERSION } from '../src/js/crypto/unicode-tables.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,7 +20,7 @@ const VEC = join(here, '..', '..', 'tests', 'vectors');
 const KNOWN = [
   'token_normalise.json', 'damm.json', 'argon2.json', 'kdf.json', 'buckets.json', 'padding.json',
   'inner.json', 'envelope_open.json', 'chain.json', 'signed.json', 'receipt.json', 'request.json',
-  'recipients.json', 'pow.json',
+  'recipients.json', 'pow.json', 'attach.json',
 ];
 
 let sodium;
@@ -755,4 +756,99 @@ test('recipient documents: jansson strictness (repeated key, real numbers, roles
   assert.equal(check(doc('"version":2,', good).replace(w.tenant, 'other-place')), 'invalid');
   const bad = [m('listener', w.people.l1).replace(/"ed25519":"[^"]+"/, `"ed25519":"${A.b64encode(new Uint8Array(32))}"`), m('server', w.people.srv)];
   assert.equal(check(doc('"version":2,', bad.join(','))), 'invalid'); // not a valid point
+});
+
+// ---------------------------------------------------------------- attachments (crypto/attach.js)
+
+test('attach.json: the C side\'s ciphertexts open in JS, hash and size checked', async () => {
+  const f = load('attach.json');
+  const B = (v) => A.b64decode(v);
+  assert.ok(f.vectors.length >= 3);
+  for (const v of f.vectors) {
+    const ct = B(v.ciphertext);
+    const plain = B(v.plaintext);
+    same(ct.length, F.HEADER + v.chunks * F.CHUNK, `ciphertext length of size ${v.size}`);
+    same(v.chunks, F.chunksFor(v.size), `chunks of size ${v.size}`);
+    same(hex(ct.subarray(0, F.HEADER)), hex(B(v.header)), 'header leads the ciphertext');
+    same(hex(sodium.crypto_generichash(32, ct, null)), hex(B(v.hash)), 'hash of the whole ciphertext');
+    const out = await F.attachDecrypt({ key: B(v.key), ciphertext: ct, hash: B(v.hash), size: v.size });
+    same(hex(out), hex(plain), `plaintext of size ${v.size}`);
+    same(plain.length, v.size);
+  }
+  for (const size of [0, 100, 65536]) {
+    assert.ok(f.vectors.some((v) => v.size === size), `no vector of size ${size}`);
+  }
+});
+
+async function roundTrip(input, size) {
+  const e = await F.attachEncrypt(input);
+  assert.equal(e.size, size);
+  assert.equal(e.n, Math.floor(size / 65536) + 1);
+  assert.equal(e.chunks.length, e.n);
+  assert.equal(e.header.length, 24);
+  assert.equal(e.key.length, 32);
+  for (const c of e.chunks) assert.equal(c.length, 65553);
+  const ct = F.attachCiphertext(e);
+  assert.equal(ct.length, 24 + e.n * 65553);
+  assert.deepEqual(e.hash, sodium.crypto_generichash(32, ct, null));
+  return { e, ct };
+}
+
+test('attachments: round trips of many sizes, from bytes and from a Blob', async () => {
+  for (const size of [0, 1, 100, 65535, 65536, 65537, 131072, 200003]) {
+    const data = new Uint8Array(size).map((_, i) => (i * 7 + 3) & 0xff);
+    const { e, ct } = await roundTrip(data, size);
+    const out = await F.attachDecrypt({ key: e.key, ciphertext: ct, hash: e.hash, size });
+    assert.deepEqual(out, data, `size ${size}`);
+    const { e: e2, ct: ct2 } = await roundTrip(new Blob([data]), size);
+    assert.deepEqual(await F.attachDecrypt({ key: e2.key, ciphertext: ct2, hash: e2.hash, size }), data);
+    assert.notDeepEqual(e2.key, e.key, 'a fresh key per file');
+  }
+  const steps = [];
+  await F.attachEncrypt(new Uint8Array(150000), { onProgress: (k, n) => steps.push(`${k}/${n}`) });
+  assert.deepEqual(steps, ['1/3', '2/3', '3/3']);
+});
+
+test('attachments: tampering, truncation, reordering, wrong size, wrong key are refused', async () => {
+  const data = new Uint8Array(140000).map((_, i) => i & 0xff);
+  const { e, ct } = await roundTrip(data, data.length);
+  const codeOf = async (args) => {
+    try {
+      await F.attachDecrypt({ key: e.key, ciphertext: ct, hash: e.hash, size: data.length, ...args });
+      return 'ok';
+    } catch (err) {
+      if (!(err instanceof A.AbriError)) throw err;
+      return err.code;
+    }
+  };
+  const rehash = (c) => ({ ciphertext: c, hash: sodium.crypto_generichash(32, c, null) });
+  assert.equal(await codeOf({}), 'ok');
+  const flipped = ct.slice();
+  flipped[24 + 65553 + 10] ^= 1;
+  assert.equal(await codeOf({ ciphertext: flipped }), 'crypto', 'hash checked first');
+  assert.equal(await codeOf(rehash(flipped)), 'crypto', 'authentication');
+  assert.equal(await codeOf(rehash(ct.slice(0, ct.length - 65553))), 'invalid', 'a chunk missing: size');
+  assert.equal(await codeOf({ ...rehash(ct.slice(0, ct.length - 65553)), size: undefined }), 'crypto', 'no FINAL');
+  assert.equal(await codeOf(rehash(ct.slice(0, ct.length - 1))), 'invalid', 'length form');
+  const swapped = A.concat(ct.subarray(0, 24), ct.subarray(24 + 65553, 24 + 2 * 65553), ct.subarray(24, 24 + 65553),
+    ct.subarray(24 + 2 * 65553));
+  assert.equal(await codeOf(rehash(swapped)), 'crypto', 'reordered chunks');
+  const extra = A.concat(ct, ct.subarray(24, 24 + 65553));
+  assert.equal(await codeOf({ ...rehash(extra), size: undefined }), 'crypto', 'a chunk after FINAL');
+  assert.equal(await codeOf({ size: data.length + 1 }), 'invalid', 'size in the reference');
+  assert.equal(await codeOf({ key: new Uint8Array(32) }), 'crypto', 'another key');
+});
+
+test('attachments: references and display names', async () => {
+  const e = await F.attachEncrypt(new Uint8Array(70000));
+  const ref = F.attachRef({ upload: 'AAAAAAAAAAAAAAAAAAAAAA==', name: 'C:\\Users\\x\\scan\u0007.pdf', type: 'application/pdf', kind: 'document', enc: e });
+  assert.deepEqual(Object.keys(ref).sort(), ['chunks', 'hash', 'key', 'kind', 'name', 'size', 'type', 'upload']);
+  assert.equal(ref.name, 'scan.pdf');
+  assert.equal(ref.size, 70000);
+  assert.equal(ref.chunks, 2);
+  assert.deepEqual(A.b64decode(ref.key, 32), e.key);
+  assert.deepEqual(A.b64decode(ref.hash, 32), e.hash);
+  assert.equal([...F.displayName('é'.repeat(300))].length, 128);
+  assert.equal(F.displayName('', 'photo-1.jpg'), 'photo-1.jpg');
+  assert.equal(F.capacityFor(65536), 131072);
 });

@@ -16,7 +16,7 @@ import { launch, newPage, screenshot, WEB_URL } from './lib/browser.mjs';
 const ROOT = process.env.ABRI_T ? path.join(process.env.ABRI_T, 'web') : null;
 const CSP =
   "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-  "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; " +
+  "img-src 'self' data:; media-src blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; " +
   "manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 const COMMON = {
   'content-security-policy': CSP,

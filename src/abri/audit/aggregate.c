@@ -58,10 +58,12 @@ static char **dup_list(const char *const *list, size_t n)
 	return out;
 }
 
-static audit_table *table_new(audit_report *r, const char *id, const char *title, const char *rd,
-                              const char *cd, const char *const *rows, size_t nr,
-                              const char *const *cols, size_t nc, int additive)
+audit_table *audit_table_new(audit_report *r, const char *id, const char *title, const char *rd,
+                             const char *cd, const char *const *rows, size_t nr,
+                             const char *const *cols, size_t nc, int additive)
 {
+	if (r->n_tables == sizeof r->tables / sizeof r->tables[0])
+		return NULL;
 	audit_table *t = &r->tables[r->n_tables++];
 	size_t n = (nr + 1) * (nc + 1);
 	*t = (audit_table){.id = id,
@@ -216,19 +218,19 @@ static int build_tables(audit_report *r, const rec *xs, size_t n)
 	audit_table *t[7];
 	if (language_columns(xs, n, lang_cols, &nlc) < 0)
 		return -1;
-	t[0] = table_new(r, "kind_by_context", "Kind by context", "kind", "context", kinds, nk,
+	t[0] = audit_table_new(r, "kind_by_context", "Kind by context", "kind", "context", kinds, nk,
 	                 contexts, count(contexts), 1);
-	t[1] = table_new(r, "kind_by_month", "Kind by month", "kind", "month", kinds, nk, months,
+	t[1] = audit_table_new(r, "kind_by_month", "Kind by month", "kind", "month", kinds, nk, months,
 	                 12, 1);
-	t[2] = table_new(r, "kind_by_interpreter", "Kind by interpreter language", "kind",
+	t[2] = audit_table_new(r, "kind_by_interpreter", "Kind by interpreter language", "kind",
 	                 "interpreter", kinds, nk, lang_cols, nlc, 1);
-	t[3] = table_new(r, "referrals", "Referrals by target", "target", "step", targets,
+	t[3] = audit_table_new(r, "referrals", "Referrals by target", "target", "step", targets,
 	                 count(targets), ref_cols, 2, 0);
-	t[4] = table_new(r, "outcome_by_kind", "Outcome by kind", "outcome", "kind", outcomes,
+	t[4] = audit_table_new(r, "outcome_by_kind", "Outcome by kind", "outcome", "kind", outcomes,
 	                 count(outcomes), kinds, nk, 1);
-	t[5] = table_new(r, "complaint_by_kind", "Complaint filed, by kind", "complaint_filed",
+	t[5] = audit_table_new(r, "complaint_by_kind", "Complaint filed, by kind", "complaint_filed",
 	                 "kind", yes_no, 2, kinds, nk, 1);
-	t[6] = table_new(r, "journey", "Journey: furthest step reached, by outcome", "stage",
+	t[6] = audit_table_new(r, "journey", "Journey: furthest step reached, by outcome", "stage",
 	                 "outcome", audit_stage_code, AUDIT_STAGES, outcomes, count(outcomes), 1);
 	for (int k = 0; k < 7; k++)
 		if (t[k] == NULL)

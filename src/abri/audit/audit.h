@@ -42,6 +42,8 @@ typedef struct audit_table {
 	 * pub: published (rounded) value when not suppressed. */
 	long *truth, *val, *pub;
 	unsigned char *supp;
+	int survey; /* a survey question: one column, shown in the survey section */
+	int hidden; /* fewer answers than the threshold: not published at all */
 } audit_table;
 
 #define AUDIT_AT(t, r, c) ((r) * ((t)->nc + 1) + (c))
@@ -69,7 +71,11 @@ typedef struct audit_report {
 	size_t n_records; /* kept for the year */
 	size_t n_skipped; /* malformed or another year */
 	size_t n_tables;
-	audit_table tables[8];
+	audit_table tables[16];
+	/* Survey answers (survey.c): documents read, set aside, and whether
+	 * the section is shown (at least `threshold` answers in the year). */
+	size_t n_surveys, n_survey_skipped;
+	int surveys_shown;
 	/* journey node counts (people who reached stage k), derived from the
 	 * journey table; pub_stage < 0 = suppressed. */
 	long pub_stage[AUDIT_STAGES];
@@ -87,6 +93,23 @@ int audit_epsilon_parse(const char *s, uint64_t *num, uint64_t *den);
  * n_skipped, never guessed at. */
 int audit_aggregate(audit_report *r, const json_t *records);
 void audit_report_free(audit_report *r);
+
+/* Adds one table to r (aggregate.c); NULL when out of memory. */
+audit_table *audit_table_new(audit_report *r, const char *id, const char *title, const char *rd,
+                             const char *cd, const char *const *rows, size_t nr,
+                             const char *const *cols, size_t nc, int additive);
+
+/* The survey section (survey.c): one table per question (answer x
+ * people) from a JSON array of survey documents ({"survey": 1,
+ * "answers": {...}}, include/abri/survey.h); malformed documents are set
+ * aside. Call after audit_aggregate. Tables of questions with fewer
+ * answers than the threshold, and all of them when the year has fewer
+ * answers than that, are hidden. */
+int audit_aggregate_surveys(audit_report *r, const json_t *docs);
+/* The survey section of the page. */
+void audit_html_surveys(FILE *f, const audit_report *r);
+/* Writes a table (bars and grid) into the page (html.c). */
+void audit_html_table(FILE *f, const audit_report *r, const audit_table *t);
 
 /* Noise (only when eps_num > 0): seed = the year's 32-byte seed. */
 int audit_noise(audit_report *r, const uint8_t seed[AUDIT_SEED_BYTES]);

@@ -23,7 +23,8 @@ static int write_table(const audit_table *t, const char *dir)
 	FILE *f;
 	if (n < 0 || (size_t)n >= sizeof path || (f = fopen(path, "w")) == NULL)
 		return -1;
-	size_t R = t->nr + (t->additive ? 1 : 0), C = t->nc + (t->additive ? 1 : 0);
+	/* A one-column table's row totals repeat its cells: not written twice. */
+	size_t R = t->nr + (t->additive ? 1 : 0), C = t->nc + (t->additive && t->nc > 1 ? 1 : 0);
 	fputs(t->row_dim, f);
 	for (size_t j = 0; j < C; j++)
 		fprintf(f, ",%s", j < t->nc ? t->cols[j] : "total");
@@ -60,7 +61,7 @@ static int write_stages(const audit_report *r, const char *dir)
 int audit_write_csv(const audit_report *r, const char *dir)
 {
 	for (size_t k = 0; k < r->n_tables; k++)
-		if (write_table(&r->tables[k], dir) < 0)
+		if (!r->tables[k].hidden && write_table(&r->tables[k], dir) < 0)
 			return -1;
 	return write_stages(r, dir);
 }

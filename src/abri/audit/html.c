@@ -138,7 +138,8 @@ static void bars(FILE *f, const audit_report *r, const audit_table *t)
 
 static void table_html(FILE *f, const audit_report *r, const audit_table *t)
 {
-	size_t R = t->nr + (t->additive ? 1 : 0), C = t->nc + (t->additive ? 1 : 0);
+	/* A one-column table's row totals repeat its cells: not shown twice. */
+	size_t R = t->nr + (t->additive ? 1 : 0), C = t->nc + (t->additive && t->nc > 1 ? 1 : 0);
 	fputs("<div class=\"wide\"><table><tr><th></th>", f);
 	for (size_t j = 0; j < C; j++) {
 		fputs("<th>", f);
@@ -162,6 +163,12 @@ static void table_html(FILE *f, const audit_report *r, const audit_table *t)
 		fputs("</tr>\n", f);
 	}
 	fputs("</table></div>\n", f);
+}
+
+void audit_html_table(FILE *f, const audit_report *r, const audit_table *t)
+{
+	bars(f, r, t);
+	table_html(f, r, t);
 }
 
 static void method(FILE *f, const audit_report *r)
@@ -189,8 +196,12 @@ static void method(FILE *f, const audit_report *r)
 		        r->epsilon_text, r->n_tables, r->n_tables);
 	fprintf(f,
 	        "</p><p>Year %d; %zu batch(es); %zu record(s) read, %zu set aside "
-	        "(malformed or another year); taxonomy ",
+	        "(malformed or another year); ",
 	        r->year, r->n_batches, r->n_records + r->n_skipped, r->n_skipped);
+	if (r->surveys_shown) /* the number itself would tell how far below the rule */
+		fprintf(f, "%zu survey answer(s) read, %zu set aside; ",
+		        r->n_surveys + r->n_survey_skipped, r->n_survey_skipped);
+	fputs("taxonomy ", f);
 	audit_html_esc(f, r->taxonomy[0] ? r->taxonomy : "unknown");
 	fputs(". Details and how to verify: docs/report.md.</p></div>\n", f);
 }
@@ -213,17 +224,19 @@ int audit_write_html(const audit_report *r, const char *path)
 			const audit_table *t = &r->tables[k];
 			if ((strcmp(t->id, "journey") == 0) != (pass == 0))
 				continue;
+			if (t->survey)
+				continue;
 			fputs("<h2>", f);
 			audit_html_esc(f, t->title);
 			fputs("</h2>\n", f);
-			if (strcmp(t->id, "journey") == 0)
+			if (strcmp(t->id, "journey") == 0) {
 				audit_html_journey(f, r, t);
-			else
-				bars(f, r, t);
-			table_html(f, r, t);
+				table_html(f, r, t);
+			} else {
+				audit_html_table(f, r, t);
+			}
 		}
-	/* Surveys: no section until survey answers exist (issue 4); they will
-	 * come here, each question shown only from 10 answers. */
+	audit_html_surveys(f, r);
 	fputs("</main></body></html>\n", f);
 	int bad = ferror(f);
 	return (fclose(f) != 0 || bad) ? -1 : 0;

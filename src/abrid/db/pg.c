@@ -20,6 +20,7 @@ struct pg {
 };
 
 static char *dsn;
+static char session_setup[64];
 static pthread_key_t tls_key;
 
 static void pg_destroy(void *p)
@@ -31,8 +32,10 @@ static void pg_destroy(void *p)
 	free(pg);
 }
 
-int pg_configure(const char *d)
+int pg_configure(const char *d, unsigned statement_timeout_ms)
 {
+	(void)snprintf(session_setup, sizeof session_setup, "SET statement_timeout = %u",
+	               statement_timeout_ms);
 	dsn = strdup(d);
 	if (dsn == NULL)
 		return -1;
@@ -63,7 +66,7 @@ static int pg_ensure(struct pg *pg)
 		pg_drop(pg);
 		return -1;
 	}
-	r = PQexec(pg->conn, "SET statement_timeout = '10s'");
+	r = PQexec(pg->conn, session_setup);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		alog(ALOG_ERROR, "database session setup failed");
 		PQclear(r);
@@ -138,6 +141,14 @@ static enum pg_qs classify(struct pg *pg, const PGresult *r, const char *what)
 		alog(ALOG_WARN, "database connection error %s (%s)", state, what);
 		pg_drop(pg);
 		return PG_SOFT;
+	}
+	/* Up but unable right now: retrying within the request would only
+	 * hold the worker longer. Nothing was committed (the transaction
+	 * rolls back), so the client may simply try again later. */
+	if (0 == strcmp(state, "57014") || 0 == strcmp(state, "55P03") ||
+	    0 == strncmp(state, "53", 2)) {
+		alog(ALOG_WARN, "database busy %s (%s)", state, what);
+		return PG_BUSY;
 	}
 	alog(ALOG_ERROR, "database error %s in %s", state, what);
 	return PG_HARD;

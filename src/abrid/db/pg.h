@@ -12,6 +12,9 @@
 #include <stdint.h>
 
 enum pg_qs {
+	PG_BUSY = -3, /* the database cannot do it now (statement or lock timeout, disk
+	               * full, out of memory, too many connections): no retry inside the
+	               * request, the client gets 503 + Retry-After */
 	PG_HARD = -2, /* our bug or a broken database: do not retry */
 	PG_SOFT = -1, /* retryable: serialization failure, deadlock, lost connection */
 	PG_NONE = 0,  /* no row (or nothing inserted / updated) */
@@ -21,7 +24,8 @@ enum pg_qs {
 struct pg;
 
 /* Set once at startup, before any worker thread runs. */
-int pg_configure(const char *dsn);
+/* statement_timeout_ms bounds every statement of every session (0 = none). */
+int pg_configure(const char *dsn, unsigned statement_timeout_ms);
 
 /* This thread's connection, connecting if needed; NULL if the database is
  * unreachable (answer 503 unavailable). */

@@ -4,8 +4,10 @@
 #ifndef ABRID_QUERIES_H
 #define ABRID_QUERIES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "abri/attach.h"
 #include "abri/common.h"
 #include "pg.h"
 
@@ -99,6 +101,19 @@ enum pg_qs pg_select_stats_batch_month(struct pg *pg, const uint8_t *env, size_t
  * caller (PQclear): column 0 month "YYYY-MM" (text), column 1 envelope. */
 enum pg_qs pg_select_stats_batches(struct pg *pg, int year, PGresult **res);
 
+/* ---- survey (sql/0003-survey.sql) ---- */
+/* tag = BLAKE2b-256(key = pepper, "svc" || code); expires in 180 days. */
+enum pg_qs pg_insert_survey_code(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
+/* Spends a code: PG_OK, or PG_NONE when unknown, spent or expired. */
+enum pg_qs pg_delete_survey_code(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
+enum pg_qs pg_delete_expired_survey_codes(struct pg *pg);
+/* PG_NONE if an answer with this hash is stored already. */
+enum pg_qs pg_insert_survey_answer(struct pg *pg, const uint8_t hash[ABRI_HASH_BYTES],
+                                   const char *month, const uint8_t *env, size_t env_len);
+enum pg_qs pg_select_survey_answer(struct pg *pg, const uint8_t hash[ABRI_HASH_BYTES]);
+/* The month's answers by envelope hash; column 0 envelope (bytea). */
+enum pg_qs pg_select_survey_answers(struct pg *pg, const char *month, PGresult **res);
+
 /* ---- replay and challenges ---- */
 /* PG_NONE if (key_id, nonce) was seen before. */
 enum pg_qs pg_insert_replay(struct pg *pg, const uint8_t key_id[ABRI_KEY_ID_BYTES],
@@ -108,5 +123,41 @@ enum pg_qs pg_delete_expired_replay(struct pg *pg, int64_t now);
 enum pg_qs pg_insert_spent_challenge(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
                                      int64_t expires_at);
 enum pg_qs pg_delete_expired_challenges(struct pg *pg, int64_t now);
+
+/* ---- uploads (sql/0002-uploads.sql); tag = BLAKE2b(pepper, "upl" || id) ---- */
+struct db_upload {
+	int64_t chunks;
+	int64_t received; /* chunks stored */
+	bool complete;    /* every chunk stored and the hash checked */
+	char case_ref[ABRI_CASE_REF_CHARS + 1]; /* "" while unattached */
+	uint8_t header[ABRI_ATTACH_HEADER_BYTES];
+	uint8_t hash[ABRI_HASH_BYTES];
+};
+/* PG_NONE if the tag exists (a random 128-bit id: never in practice). */
+enum pg_qs pg_insert_upload(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES], int64_t chunks,
+                            const uint8_t header[ABRI_ATTACH_HEADER_BYTES],
+                            const uint8_t hash[ABRI_HASH_BYTES], int64_t expires_at);
+enum pg_qs pg_select_upload(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES], struct db_upload *u);
+/* PG_NONE if this index is stored already. */
+enum pg_qs pg_insert_upload_chunk(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES], int64_t idx,
+                                  const uint8_t *chunk, size_t len);
+/* Column 0 chunk (bytea); the caller PQclears. */
+enum pg_qs pg_select_upload_chunk(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES], int64_t idx,
+                                  PGresult **res);
+/* In index order: column 0 idx (int4), column 1 chunk (bytea). */
+enum pg_qs pg_select_upload_chunks(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
+                                   PGresult **res);
+/* Column 0 idx (int4), in order. */
+enum pg_qs pg_select_upload_indices(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
+                                    PGresult **res);
+enum pg_qs pg_update_upload_complete(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
+enum pg_qs pg_delete_upload_chunks(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
+/* PG_NONE unless complete and unattached. */
+enum pg_qs pg_update_upload_attach(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
+                                   const char *case_ref);
+/* Sum of the chunk counts of the uploads attached to the case. */
+enum pg_qs pg_select_case_upload_chunks(struct pg *pg, const char *case_ref, int64_t *chunks);
+/* Unattached uploads with expires_at <= now; *n = how many. */
+enum pg_qs pg_delete_expired_uploads(struct pg *pg, int64_t now, int64_t *n);
 
 #endif

@@ -28,7 +28,7 @@ export function randomBytes(n) {
   return crypto.getRandomValues(new Uint8Array(n));
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, raw) {
   const init = {
     method,
     credentials: 'omit',
@@ -36,7 +36,10 @@ async function call(method, path, body) {
     referrerPolicy: 'no-referrer',
     headers: { Accept: 'application/json' },
   };
-  if (body !== undefined) {
+  if (raw !== undefined) {
+    init.headers['Content-Type'] = 'application/octet-stream';
+    init.body = raw;
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
@@ -67,3 +70,12 @@ export const createCase = (req) => call('POST', '/v1/cases', req);
 export const openCase = (lookupKey) => call('POST', '/v1/cases/open', { lookup_key: toB64(lookupKey) });
 export const postMessage = (req) => call('POST', '/v1/cases/messages', req);
 export const eraseCase = (lookupKey) => call('POST', '/v1/cases/erase', { lookup_key: toB64(lookupKey) });
+// A survey answer: the one-time code and an envelope sealed to the auditors.
+export const postSurvey = (req) => call('POST', '/v1/survey', req);
+
+// Uploads (attachments, docs/api.md "Uploads"). The upload id goes in the
+// URL as base64url without padding; it is a random name for sealed bytes.
+export const uploadPath = (id) => `/v1/uploads/${id.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+export const createUpload = (req) => call('POST', '/v1/uploads', req);
+export const putChunk = (id, index, bytes) => call('PUT', `${uploadPath(id)}/${Number(index)}`, undefined, bytes);
+export const uploadStatus = (id) => call('GET', uploadPath(id));

@@ -5,6 +5,7 @@ import { guessLanguage, setLanguage, t, applyStatic } from './i18n.js';
 import { installQuickExit, setExitUrl } from './quickexit.js';
 import { getConfig } from './api.js';
 import { loadCrypto, forget } from './views/session.js';
+import { stopRecording, discardFiles } from './views/attach.js';
 import * as langView from './views/lang.js';
 import * as startView from './views/start.js';
 import * as formView from './views/form.js';
@@ -26,7 +27,7 @@ const VIEWS = {
 };
 
 function freshDraft() {
-  return { kind: '', when: '', where: '', who: '', what: '', wants: [], contact: '' };
+  return { kind: '', when: '', where: '', who: '', what: '', wants: [], contact: '', attachments: [] };
 }
 
 const app = {
@@ -61,7 +62,10 @@ const app = {
 };
 
 function wipe() {
+  stopRecording(true);
+  if (app.state.session) discardFiles(app.state.session.files);
   app.leave();
+  discardFiles(app.state.draft.attachments);
   app.state.draft = freshDraft();
 }
 

@@ -1,6 +1,7 @@
 // Shared helpers of the browser tests (web/tests/*.test.mjs), run by
 // tests/integration/web.sh against a real abrid serving a fresh build:
 //   launch()                 Debian's Chromium through playwright-core
+//                            ({fakeMedia: true}: with a fake microphone)
 //   newPage(browser, {lang}) a page in a fresh context (no shared state)
 //   runAxe(page)             axe-core's WCAG violations on the current page
 //   cli(args)                the listener CLI (ABRI_CLI_L1), returns stdout
@@ -26,14 +27,19 @@ export const LAUNCH_ARGS = [
   '--no-first-run',
 ];
 
-export async function launch() {
+// Chromium's fake microphone (a beep) and no permission prompt: for the
+// voice-note tests only (launch({ fakeMedia: true })).
+export const FAKE_MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
+export async function launch({ fakeMedia = false } = {}) {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
+  const args = fakeMedia ? [...LAUNCH_ARGS, ...FAKE_MEDIA_ARGS] : LAUNCH_ARGS;
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
 }
 
 /** A page in its own context; lang sets navigator.language and Accept-Language. */
-export async function newPage(browser, { lang = 'en', viewport = { width: 390, height: 844 } } = {}) {
-  const context = await browser.newContext({ locale: lang, viewport, baseURL: WEB_URL });
+export async function newPage(browser, { lang = 'en', viewport = { width: 390, height: 844 }, permissions } = {}) {
+  const context = await browser.newContext({ locale: lang, viewport, baseURL: WEB_URL, permissions });
   return context.newPage();
 }
 

@@ -10,7 +10,8 @@
 // web/build.mjs vendors it (its bare import of libsodium-sumo rewritten).
 //
 // Errors are thrown as AbriError with a short .code the UI translates:
-// invalid, crypto, not_for_me, too_big, expired, version, bucket, rollback.
+// invalid, crypto, not_for_me, too_big, expired, version, bucket, rollback,
+// no_auditor.
 import { DIGITS, IGNORE } from './unicode-tables.js';
 
 let S = null; // the ready libsodium instance
@@ -859,6 +860,119 @@ export function sealMessage({ cfg, list, keys, body, chain, now }) {
   return composeSeal({ kind: KIND.message, cfg, list, keys, body, chain, now });
 }
 
+// ---------------------------------------------------------------- survey (kind 7)
+
+export const listAuditors = (list) => list.members.filter((m) => m.role === 'auditor');
+
+/** The six questions and their answers (issue 4 contract C), in order. */
+export const SURVEY_QUESTIONS = Object.freeze({
+  listened: ['yes', 'partly', 'no'],
+  informed: ['yes', 'partly', 'no'],
+  language: ['yes', 'partly', 'no'],
+  safe: ['yes', 'partly', 'no'],
+  recommend: ['yes', 'no', 'unsure'],
+  overall: [1, 2, 3, 4, 5],
+});
+
+/** {"survey":1,"answers":{...}} as UTF-8: only the six known questions,
+ * each optional (undefined/null/"" = no answer), nothing else. */
+export function surveyPlaintext(answers) {
+  const a = answers ?? {};
+  if (typeof a !== 'object' || Array.isArray(a)) fail('invalid');
+  for (const k of Object.keys(a)) if (!(k in SURVEY_QUESTIONS)) fail('invalid');
+  const out = {};
+  for (const [q, allowed] of Object.entries(SURVEY_QUESTIONS)) {
+    const v = a[q];
+    if (v === undefined || v === null || v === '') continue;
+    if (!allowed.includes(v)) fail('invalid');
+    out[q] = v;
+  }
+  return jsonBytes({ survey: 1, answers: out });
+}
+
+/** Parse a survey plaintext strictly (the auditor's side, for tests). */
+export function surveyParse(pt) {
+  const v = parseJsonStrict(pt);
+  const keys = Object.keys(v);
+  if (Array.isArray(v) || v.survey !== 1 || keys.length !== 2 || !keys.includes('answers'))
+    fail('invalid');
+  const a = v.answers;
+  if (a === null || typeof a !== 'object' || Array.isArray(a)) fail('invalid');
+  for (const [k, x] of Object.entries(a))
+    if (!(k in SURVEY_QUESTIONS) || !SURVEY_QUESTIONS[k].includes(x)) fail('invalid');
+  return a;
+}
+
+/** A survey answer: NOT an inner message (unsigned, no thread, nothing that
+ * links it to a case), the plaintext JSON padded to a bucket, sealed to the
+ * auditors of the (verified, unexpired) list only — no reporter stanza.
+ * cfg as for sealReport. Throws no_auditor when the list has none. */
+export function sealSurvey({ cfg, list, answers, now }) {
+  const tenant = cfgTenant(cfg, list);
+  if (tenant !== list.deploymentId) fail('invalid');
+  const t = now ?? Math.floor(Date.now() / 1000);
+  if (t >= list.notAfter) fail('expired');
+  const to = listAuditors(list).map((m) => ({ kid: m.xKid, xPk: m.xPk }));
+  if (to.length === 0) fail('no_auditor');
+  const pt = surveyPlaintext(answers);
+  try {
+    const envelope = envelopeSeal({ kind: KIND.survey, tenant, listVersion: list.version, to,
+      reporterPk: null, plaintext: pt, maxPadded: cfgMaxPadded(cfg) });
+    return { envelope, hash: hash(envelope) };
+  } finally {
+    wipe(pt);
+  }
+}
+
+/** Open a survey envelope as an auditor ({kid, xPk, xSk}); returns the answers. */
+export function surveyOpen(env, { kid, xPk, xSk, maxPadded = 1 << 30 }) {
+  const info = envelopeParse(env, maxPadded);
+  if (info.kind !== KIND.survey || info.hasReporterStanza) fail('invalid');
+  const { plaintext } = envelopeOpen(env, { kid, xPk, xSk, maxPadded });
+  return surveyParse(plaintext);
+}
+
+/** A typed survey code in its canonical 12 characters (uppercase, spaces
+ * and dashes dropped, O→0, I/L→1), or null when it is not one. */
+export function surveyCodeNormalise(s) {
+  if (typeof s !== 'string') return null;
+  const c = s.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return c.length === 12 && [...c].every((x) => CROCKFORD.includes(x)) ? c : null;
+}
+
+/** "XXXX-XXXX-XXXX". */
+export const surveyCodeGroup = (c) => c.match(/.{1,4}/g)?.join('-') ?? '';
+
+// ---------------------------------------------------------------- acknowledgement file
+
+/** The acknowledgement file (issue 4 contract B) of a verified ack message
+ * from openCase: the signed inner plaintext, verbatim, unpadded. */
+export function ackFile(message, tenant) {
+  if (!message || message.kind !== 'ack' || !message.verified || !message.signed ||
+      !tenantValid(tenant))
+    fail('invalid');
+  return { abri_ack: 1, tenant, list_version: message.listVersion, kind: KIND.ack,
+    inner: b64encode(message.signed) };
+}
+
+/** Check an acknowledgement file (object or JSON text) against the verified
+ * list of its version (what `abri verify-ack` does): signature with purpose
+ * ack by a listener of that list. Returns {author, ack}. */
+export function ackFileVerify(file, list) {
+  const f = typeof file === 'string' ? parseJsonStrict(utf8(file)) : file;
+  if (!f || f.abri_ack !== 1 || f.kind !== KIND.ack || !tenantValid(f.tenant) ||
+      f.tenant !== list.deploymentId || f.list_version !== list.version)
+    fail('invalid');
+  const pt = b64decode(f.inner);
+  const m = innerDecode(pt);
+  const a = list.members.find((x) => eq(x.edKid, m.authorKid));
+  if (!a || a.role !== 'listener' || m.listVersion !== list.version) fail('crypto');
+  innerVerify(pt, KIND.ack, f.tenant, a.edPk);
+  const body = parseJsonStrict(m.body);
+  if (!body.ack || typeof body.ack !== 'object') fail('invalid');
+  return { author: { name: a.name, fingerprint: fingerprint(a.edKid) }, ack: body.ack };
+}
+
 // ---------------------------------------------------------------- reading a case
 
 export const PROBLEMS = [
@@ -1040,6 +1154,10 @@ export function openCase({ envelopes, keys, lists, tenant, maxPadded = 1 << 30,
       pos: m.pos, kind: m.info ? KIND_NAME[m.info.kind] : null, author: m.author ?? null,
       body: m.verified ? m.body : null, verified: m.verified, flags, problems, hash: m.hash ?? null,
       counter: m.inner ? Number(m.inner.counter) : null,
+      listVersion: m.inner ? m.inner.listVersion : null,
+      // An acknowledgement is a document the person may keep: its signed
+      // inner plaintext, verbatim, for the acknowledgement file (ackFile).
+      signed: m.verified && m.info.kind === KIND.ack ? m.pt.slice() : null,
     });
   }
   for (const m of msgs) if (m.pt) wipe(m.pt); // inner fields point into it

@@ -5,6 +5,9 @@ import { t, language } from '../i18n.js';
 import { h, heading, button, statusArea } from './dom.js';
 import { openMyCase, sendFollowUp, eraseMyCase } from './session.js';
 import { errorMessage, stepText } from './errors.js';
+import { attachField, sentList, usedCapacity, discardFiles } from './attach.js';
+import { ackItem } from './ack.js';
+import { surveySection } from './survey.js';
 
 function stateText(state) {
   switch (state) {
@@ -43,6 +46,7 @@ function messageView(m) {
   const mine = m.author === 'reporter';
   const who = mine ? t('case.you')
     : t('case.listener', { name: (m.author && m.author.name) || '?' });
+  if (m.verified && (m.kind === 'ack' || m.kind === 5)) return ackItem(m, who);
   const text = m.body && typeof m.body.text === 'string' ? m.body.text : '';
   let badge;
   if (!m.verified) badge = h('p', { class: 'badge bad' }, t('case.not_verified'));
@@ -51,7 +55,8 @@ function messageView(m) {
     h('article', {},
       h('h3', {}, kindText(m.kind), ' · ', h('bdi', {}, who)),
       badge,
-      m.verified ? h('p', { class: 'message-text', dir: 'auto' }, text) : null));
+      m.verified ? h('p', { class: 'message-text', dir: 'auto' }, text) : null,
+      m.verified && m.body ? sentList(m.body.attachments) : null));
 }
 
 export function render(app, opened) {
@@ -64,8 +69,11 @@ export function render(app, opened) {
   const refDd = h('dd', {}, h('bdi', { dir: 'ltr', class: 'mono' }));
   const top = statusArea();
   const status = statusArea();
+  const survey = surveySection(session);
 
+  let used = 0; // attachment capacity already in the case
   function show(o) {
+    used = usedCapacity(o.messages);
     refDd.firstChild.textContent = o.caseRef || session.caseRef || '';
     stateDd.dataset.state = o.state || '';
     stateDd.firstChild.textContent = stateText(o.state);
@@ -77,6 +85,7 @@ export function render(app, opened) {
     const alarmed = (o.alarms && o.alarms.length > 0) || msgs.some((m) => !m.verified);
     alarm.replaceChildren(h('p', {}, t('case.alarm')));
     alarm.hidden = !alarmed;
+    survey.update(o, alarmed);
     // Never extend a chain that raised an alarm.
     form.hidden = alarmed || o.state === 'erased';
     erase.el.hidden = o.state === 'erased';
@@ -96,12 +105,15 @@ export function render(app, opened) {
   const textarea = h('textarea', { id: 'followup', rows: '5', dir: 'auto', 'aria-describedby': 'followup-hint followup-err' });
   const writeErr = h('p', { class: 'field-error', id: 'followup-err', hidden: true }, t('case.write.err.empty'));
   const sendBtn = h('button', { type: 'submit', class: 'btn primary' }, t('case.write.send'));
+  if (!Array.isArray(session.files)) session.files = [];
+  let files = attachField(session.files, { used: () => used });
   const form = h('form', { class: 'write', novalidate: true },
     h('div', { class: 'field' },
       h('label', { for: 'followup' }, t('case.write.label')),
       h('p', { class: 'hint', id: 'followup-hint' }, t('case.write.hint')),
       writeErr,
       textarea),
+    files.el,
     h('div', { class: 'actions' }, sendBtn),
     status.el);
 
@@ -110,8 +122,9 @@ export function render(app, opened) {
     ev.preventDefault();
     if (busy) return;
     const text = textarea.value.trim();
-    writeErr.hidden = text !== '';
-    if (text === '') {
+    const empty = text === '' && session.files.length === 0; // a file alone may be the message
+    writeErr.hidden = !empty;
+    if (empty) {
       textarea.setAttribute('aria-invalid', 'true');
       textarea.focus();
       return;
@@ -120,10 +133,18 @@ export function render(app, opened) {
     busy = true;
     sendBtn.disabled = true;
     try {
-      await sendFollowUp(session, { text, lang: language() }, (step) => {
+      const steps = session.files.length > 0 ? 4 : 3;
+      let shown = -1;
+      await sendFollowUp(session, { text, lang: language() }, (step, fraction) => {
         const [msg, pos] = stepText(step);
-        status.step(msg, pos - 3, 3);
-      });
+        if (step === 'files') {
+          const tenth = Math.floor(fraction * 10);
+          status.step(tenth === shown ? null : t('progress.files_percent', { percent: tenth * 10 }), fraction, steps);
+          shown = tenth;
+        } else status.step(msg, pos - 3 + steps - 3, steps);
+      }, session.files);
+      discardFiles(session.files);
+      files.el.replaceWith((files = attachField(session.files, { used: () => used })).el);
       textarea.value = '';
       status.done(t('case.write.sent'));
       show(await openMyCase(session));
@@ -150,6 +171,7 @@ export function render(app, opened) {
     top.el,
     h('h2', {}, t('case.messages')),
     list,
+    survey.el,
     h('h2', {}, t('case.write.heading')),
     closedHint,
     form,

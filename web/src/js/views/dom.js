@@ -50,7 +50,7 @@ export function statusArea() {
       progress.max = max;
       progress.value = value;
       progress.setAttribute('aria-label', t('progress.label'));
-      text.textContent = msg;
+      if (msg !== null) text.textContent = msg; // null: only the bar moves
     },
     done(msg) {
       progress.hidden = true;

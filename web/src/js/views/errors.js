@@ -10,6 +10,8 @@ export function errorMessage(e) {
     case 'recipients': return t('err.recipients');
     case 'too_large': return t('err.too_large');
     case 'not_found': return t('back.err.not_found');
+    case 'files_too_large': return t('attach.err.server_too_large');
+    case 'upload': return t('attach.err.upload');
     default: return t('err.generic');
   }
 }
@@ -24,6 +26,7 @@ export function stepText(step) {
     case 'pow': return [t('progress.pow'), 5];
     case 'send': return [t('progress.send'), 6];
     case 'open': return [t('progress.open'), 5];
+    case 'files': return [t('progress.files'), 1];
     default: return [t('progress.loading'), 0];
   }
 }

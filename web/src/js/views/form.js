@@ -2,6 +2,7 @@
 // everything but the kind, the time and the text is optional.
 import { t } from '../i18n.js';
 import { h, heading, id, button } from './dom.js';
+import { attachField } from './attach.js';
 
 // Labels are written out key by key so the i18n test can find them.
 function kinds() {
@@ -126,13 +127,16 @@ export function render(app) {
         h('p', { class: 'hint', id: helpId }, help));
     }));
 
+  if (!Array.isArray(d.attachments)) d.attachments = [];
+  const files = attachField(d.attachments);
+
   const contact = textField('contact', t('form.contact.label'), t('form.contact.hint'), d.contact,
     { multiline: true, rows: 3 });
 
   const summary = h('div', { class: 'alert', role: 'alert', hidden: true, tabindex: '-1' });
 
   const form = h('form', { class: 'questionnaire', novalidate: true },
-    summary, kindSet, whenSet, where.el, who.el, what.el, wantsSet, contact.el,
+    summary, kindSet, whenSet, where.el, who.el, what.el, files.el, wantsSet, contact.el,
     h('div', { class: 'actions' },
       h('button', { type: 'submit', class: 'btn primary' }, t('form.next')),
       button(t('form.back'), () => { save(); app.go('start'); })));
@@ -174,7 +178,7 @@ export function render(app) {
       bad[0].focus();
       return;
     }
-    if (new TextEncoder().encode(JSON.stringify(d)).length > 200000) {
+    if (new TextEncoder().encode(JSON.stringify({ ...d, attachments: [] })).length > 200000) {
       summary.replaceChildren(h('p', {}, t('form.err.too_long')));
       summary.hidden = false;
       summary.focus();

@@ -5,6 +5,7 @@ import { h, heading, button, statusArea } from './dom.js';
 import { kindLabel, whenOptions, wantOptions } from './form.js';
 import { submitReport } from './session.js';
 import { errorMessage, stepText } from './errors.js';
+import { kindText, formatSize, discardFiles } from './attach.js';
 
 function row(label, value) {
   const empty = !value;
@@ -27,6 +28,8 @@ export function render(app) {
   const when = (whenOptions().find(([v]) => v === d.when) || [])[1];
   const wants = wantOptions().filter(([v]) => d.wants.includes(v)).map(([, label]) => label);
   const status = statusArea();
+  const files = Array.isArray(d.attachments) ? d.attachments : [];
+  const steps = files.length > 0 ? 7 : 6;
   let busy = false;
 
   const send = h('button', { type: 'button', class: 'btn primary' }, t('review.send'));
@@ -38,11 +41,18 @@ export function render(app) {
     send.disabled = true;
     edit.disabled = true;
     try {
-      const result = await submitReport(reportBody(d), (step) => {
+      let shown = -1;
+      const result = await submitReport(reportBody(d), (step, fraction) => {
         const [text, pos] = stepText(step);
-        status.step(text, pos, 6);
-      });
+        if (step === 'files') {
+          // the bar moves with every chunk; the text (read out) every 10 %
+          const tenth = Math.floor(fraction * 10);
+          status.step(tenth === shown ? null : t('progress.files_percent', { percent: tenth * 10 }), 1 + fraction, steps);
+          shown = tenth;
+        } else status.step(text, files.length > 0 && pos > 1 ? pos + 1 : pos, steps);
+      }, files);
       status.done(t('progress.done'));
+      discardFiles(files);
       app.state.draft = app.freshDraft();
       app.go('receipt', result);
     } catch (e) {
@@ -64,6 +74,11 @@ export function render(app) {
       row(t('form.where.label'), d.where),
       row(t('form.who.label'), d.who),
       row(t('form.what.label'), d.what),
+      files.length > 0 ? [
+        h('dt', {}, t('attach.review_label')),
+        h('dd', {}, h('ul', { class: 'attach-review' }, files.map((f) => h('li', {},
+          h('bdi', {}, f.name), ` · ${kindText(f.kind)} · ${formatSize(f.size)}`)))),
+      ] : null,
       row(t('form.wants.legend'), wants.join(' · ')),
       row(t('form.contact.label'), d.contact)),
     h('div', { class: 'actions' }, send, edit),

@@ -52,15 +52,22 @@ export class StepError extends Error {
   constructor(kind, cause) {
     super(kind);
     this.kind = kind; // network | busy | server | crypto | recipients | too_large | not_found | generic
+    // | files_too_large | upload
     this.cause = cause;
   }
 }
+
+// Answers after which the files must be sent again (a retry does it).
+const UPLOAD_GONE = ['unknown_upload', 'upload_incomplete', 'upload_attached', 'upload_hash_mismatch',
+  'chunk_conflict', 'bad_chunk'];
 
 function classify(e) {
   if (e instanceof StepError) return e;
   if (e instanceof api.ApiError) {
     if (e.status === 0) return new StepError('network', e);
     if (e.code === 'case_not_found') return new StepError('not_found', e);
+    if (e.code === 'upload_too_large' || e.code === 'case_uploads_too_large') return new StepError('files_too_large', e);
+    if (UPLOAD_GONE.includes(e.code)) return new StepError('upload', e);
     if (e.status === 413 || e.code === 'envelope_too_large') return new StepError('too_large', e);
     if (e.status === 429 || e.status === 503) return new StepError('busy', e);
     if (e.status >= 500) return new StepError('server', e);
@@ -137,9 +144,12 @@ function keysFor(abri, digits) {
   });
 }
 
-async function proofOfWork(abri, cfg, hash) {
+// Work is skipped while the config says difficulty 0; abrid raises the
+// difficulty under load, so a 403 bad_pow (or an expired challenge) makes
+// the caller ask again with force = true.
+async function proofOfWork(abri, cfg, hash, force = false) {
   const difficulty = Number((cfg.pow && cfg.pow.difficulty) || 0);
-  if (difficulty <= 0) return undefined;
+  if (difficulty <= 0 && !force) return undefined;
   const ch = await api.getChallenge();
   const counter = abri.powSolve(api.fromB64(ch.challenge), hash, ch.difficulty);
   return { challenge: ch.challenge, counter: Number(counter) };
@@ -160,6 +170,11 @@ function checkReceipt(abri, list, receipt, hash, expectRef) {
   }
 }
 
+function needsWork(e) {
+  return e instanceof api.ApiError && e.status === 403 &&
+    (e.code === 'bad_pow' || e.code === 'challenge_expired');
+}
+
 // Seal and post; on 409 recipients_changed fetch the config again, re-seal
 // with a fresh submission id and retry (a few times at most).
 async function sealAndPost(abri, seal, post, onStep) {
@@ -176,12 +191,18 @@ async function sealAndPost(abri, seal, post, onStep) {
     };
     if (pow) req.pow = pow;
     // A lost answer is retried with the same submission id: abrid deduplicates.
-    for (let tries = 0; ; tries++) {
+    for (let tries = 0, works = 0; ; tries++) {
       try {
         const answer = await post(req);
         return { answer, list, hash: sealed.hash };
       } catch (e) {
         if (e instanceof api.ApiError && e.code === 'recipients_changed' && attempt < 3) break;
+        if (needsWork(e) && works++ < 2) {
+          onStep('pow');
+          req.pow = await proofOfWork(abri, cfg, sealed.hash, true);
+          onStep('send');
+          continue;
+        }
         if (e instanceof api.ApiError && e.status === 0 && tries < 2) continue;
         throw e;
       }
@@ -193,25 +214,163 @@ async function sealAndPost(abri, seal, post, onStep) {
  * Seal and submit a new report. onStep(name) reports progress:
  * loading, code, derive, seal, pow, send. Returns the session of the new case.
  */
-export async function submitReport(body, onStep) {
+export async function submitReport(body, onStep, files = []) {
   try {
     onStep('loading');
     const abri = await crypto();
+    const uploads = await sendFiles(abri, files, onStep);
     onStep('code');
     const token = abri.tokenGenerate();
     onStep('derive');
     const keys = await keysFor(abri, token);
+    const full = uploads.refs.length > 0 ? { ...body, attachments: uploads.refs } : body;
     const { answer, list, hash } = await sealAndPost(
       abri,
-      (cfg, l) => abri.sealReport({ cfg, list: l, keys, body }),
-      (req) => api.createCase({ ...req, lookup_key: api.toB64(keys.lookupKey) }),
+      (cfg, l) => abri.sealReport({ cfg, list: l, keys, body: full }),
+      (req) => uploads.post(api.createCase, { ...req, lookup_key: api.toB64(keys.lookupKey) }),
       onStep,
     );
+    uploads.done();
     const proof = checkReceipt(abri, list, answer.receipt, hash, answer.case_ref);
     return { token, keys, caseRef: answer.case_ref, week: proof.week || answer.week, proof };
   } catch (e) {
     throw classify(e);
   }
+}
+
+// ---------------------------------------------------------------- attachments
+
+const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+const RESUME_TRIES = 6; // network errors survived per file before giving up
+
+/** The /v1/config limits for attachments, or null when this server takes none. */
+export async function uploadLimits() {
+  const cfg = await api.getConfig();
+  const l = (cfg && cfg.limits) || {};
+  const n = (v) => (Number.isSafeInteger(v) && v > 0 ? v : null);
+  const limits = {
+    maxUpload: n(l.max_upload_bytes),
+    maxCase: n(l.max_case_upload_bytes),
+    maxFiles: n(l.max_attachments),
+    chunk: n(l.upload_chunk_bytes) || 65536,
+  };
+  return limits.maxUpload && limits.maxCase && limits.maxFiles ? limits : null;
+}
+
+/**
+ * Sends the chunks an upload lacks. A network error (a dropped connection)
+ * is followed by GET /v1/uploads/{id}, which says which chunks arrived, and
+ * only the missing ones are sent again, a bounded number of times with a
+ * growing pause. progress(k) after each chunk stored.
+ */
+async function putChunks(id, enc, progress) {
+  let missing = enc.chunks.map((_, i) => i);
+  let failures = 0;
+  const pause = async (e) => {
+    if (!(e instanceof api.ApiError) || e.status !== 0 || failures >= RESUME_TRIES) throw e;
+    failures += 1;
+    await sleep(Math.min(8000, 400 * 2 ** failures));
+  };
+  for (;;) {
+    try {
+      let complete = false;
+      for (const i of missing) {
+        const r = await api.putChunk(id, i, enc.chunks[i]);
+        progress(r.received);
+        complete = r.complete === true;
+      }
+      if (complete) return;
+    } catch (e) {
+      await pause(e);
+    }
+    let st = null;
+    while (st === null) {
+      try {
+        st = await api.uploadStatus(id);
+      } catch (e) {
+        await pause(e);
+      }
+    }
+    if (st.complete === true) return;
+    missing = Array.isArray(st.missing) ? st.missing.filter((i) => Number.isInteger(i) && i >= 0 && i < enc.n) : [];
+    progress(Number(st.received) || 0);
+    if (missing.length === 0) throw new api.ApiError(409, 'upload_incomplete');
+  }
+}
+
+/** Encrypt one file, POST /v1/uploads (proof of work bound to its hash), send it. */
+async function uploadOne(abri, file, onChunk) {
+  const { attachEncrypt, attachRef } = await import('../crypto/attach.js');
+  const enc = file.enc || (file.enc = await attachEncrypt(file.blob));
+  for (let restart = 0; ; restart++) {
+    const cfg = await api.getConfig();
+    const pow = await proofOfWork(abri, cfg, enc.hash);
+    const req = { chunks: enc.n, header: api.toB64(enc.header), hash: api.toB64(enc.hash) };
+    if (pow) req.pow = pow;
+    let up;
+    for (let works = 0; ; works++) {
+      try {
+        up = await api.createUpload(req);
+        break;
+      } catch (e) {
+        if (!needsWork(e) || works >= 2) throw e;
+        req.pow = await proofOfWork(abri, cfg, enc.hash, true);
+      }
+    }
+    try {
+      await putChunks(up.upload, enc, onChunk);
+    } catch (e) {
+      // abrid dropped the chunks on a hash mismatch: start again once.
+      if (e instanceof api.ApiError && e.code === 'upload_hash_mismatch' && restart < 1) continue;
+      throw e;
+    }
+    return attachRef({ upload: up.upload, name: file.name, type: file.type, kind: file.kind, enc });
+  }
+}
+
+function dropEncrypted(f) {
+  if (f.enc) for (const v of [f.enc.key, ...f.enc.chunks]) v.fill(0);
+  f.enc = null;
+}
+
+/**
+ * Encrypts and uploads the files not yet sent (a retry after a failure does
+ * not send a finished file again), reporting onStep('files', fraction).
+ * Returns {refs, post(fn, req), done()}: post adds "uploads" to the request
+ * and, if abrid no longer takes the uploads, forgets them so that the next
+ * attempt sends the files again; done() drops the encrypted copies.
+ */
+async function sendFiles(abri, files, onStep) {
+  const todo = files.filter((f) => !f.ref);
+  const total = todo.reduce((a, f) => a + (Math.floor(f.size / 65536) + 1), 0);
+  let sent = 0;
+  if (todo.length > 0) onStep('files', 0);
+  for (const f of todo) {
+    let mine = 0;
+    f.ref = await uploadOne(abri, f, (received) => {
+      sent += Math.max(0, received - mine);
+      mine = Math.max(mine, received);
+      onStep('files', total ? Math.min(1, sent / total) : 1);
+    });
+    dropEncrypted(f); // uploaded: a cheap phone need not hold the ciphertext too
+  }
+  const refs = files.map((f) => f.ref);
+  const forgetUploads = () => { for (const f of files) f.ref = null; };
+  return {
+    refs,
+    async post(fn, req) {
+      if (refs.length === 0) return fn(req);
+      try {
+        return await fn({ ...req, uploads: refs.map((r) => r.upload) });
+      } catch (e) {
+        if (e instanceof api.ApiError && UPLOAD_GONE.includes(e.code)) forgetUploads();
+        throw e;
+      }
+    },
+    done() {
+      for (const f of files) dropEncrypted(f);
+    },
+  };
 }
 
 /** Checks a typed token without any request: {status, digits}. */
@@ -269,15 +428,18 @@ export async function openMyCase(session) {
 }
 
 /** Seal and send a follow-up message in the reporter's chain. */
-export async function sendFollowUp(session, body, onStep) {
+export async function sendFollowUp(session, body, onStep, files = []) {
   try {
     const abri = await crypto();
+    const uploads = await sendFiles(abri, files, onStep);
+    const full = uploads.refs.length > 0 ? { ...body, attachments: uploads.refs } : body;
     const { answer } = await sealAndPost(
       abri,
-      (cfg, list) => abri.sealMessage({ cfg, list, keys: session.keys, body, chain: session.chain }),
-      (req) => api.postMessage({ ...req, lookup_key: api.toB64(session.keys.lookupKey) }),
+      (cfg, list) => abri.sealMessage({ cfg, list, keys: session.keys, body: full, chain: session.chain }),
+      (req) => uploads.post(api.postMessage, { ...req, lookup_key: api.toB64(session.keys.lookupKey) }),
       onStep,
     );
+    uploads.done();
     return answer;
   } catch (e) {
     throw classify(e);
@@ -306,4 +468,46 @@ export function forget(session) {
   session.keys = null;
   session.token = null;
   session.chain = null;
+}
+
+/** The acknowledgement file (contract B, JSON text) of a verified ack
+ * message from openMyCase: its signed inner plaintext, verbatim. */
+export async function ackFileText(message) {
+  const abri = await crypto();
+  return `${JSON.stringify(abri.ackFile(message, dep.tenant), null, 2)}\n`;
+}
+
+/**
+ * Seal survey answers to the auditors of the current list (kind 7, no
+ * reporter stanza, nothing linking it to the case) and POST /v1/survey
+ * with the one-time code. A lost answer is retried with the same envelope
+ * (abrid answers 200 to a repeat). onStep: seal, send.
+ */
+export async function sendSurvey(code, answers, onStep) {
+  try {
+    const abri = await crypto();
+    const canonical = abri.surveyCodeNormalise(code); // the reply shows it grouped
+    if (!canonical) throw new StepError('bad_survey_code');
+    onStep('seal');
+    const { cfg, list } = await verifiedConfig(abri);
+    let sealed;
+    try {
+      sealed = abri.sealSurvey({ cfg, list, answers });
+    } catch (e) {
+      throw new StepError(e.code === 'no_auditor' ? 'no_auditor' : 'crypto', e);
+    }
+    onStep('send');
+    const req = { code: canonical, envelope: api.toB64(sealed.envelope) };
+    for (let tries = 0; ; tries++) {
+      try {
+        return await api.postSurvey(req);
+      } catch (e) {
+        if (e instanceof api.ApiError && e.status === 0 && tries < 2) continue;
+        throw e;
+      }
+    }
+  } catch (e) {
+    if (e instanceof api.ApiError && e.code === 'bad_survey_code') throw new StepError('bad_survey_code', e);
+    throw classify(e);
+  }
 }

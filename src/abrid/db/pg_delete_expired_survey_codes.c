@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+#include "queries.h"
+
+static const struct pg_stmt st = {
+    "delete_expired_survey_codes",
+    "DELETE FROM survey_codes WHERE expires < (now() AT TIME ZONE 'UTC')::date",
+    0,
+};
+
+enum pg_qs pg_delete_expired_survey_codes(struct pg *pg)
+{
+	struct pg_params p;
+
+	pgp_init(&p);
+	return pg_exec(pg, &st, &p, NULL);
+}

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* GET /v1/audit/surveys?month=YYYY-MM: a month's survey answers, for the
+ * auditors, only once that month has ended (answers released in monthly
+ * batches, so when one arrived links to nothing), sorted by envelope hash
+ * (never arrival order). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db/queries.h"
+#include "handlers.h"
+#include "reply.h"
+
+/* 1 valid and ended, 0 the current month or later, -1 malformed. */
+static int month_closed(const char *s)
+{
+	char now[16];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (s == NULL || strlen(s) != MONTH_CHARS || s[4] != '-')
+		return -1;
+	for (int i = 0; i < MONTH_CHARS; i++)
+		if (i != 4 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	if (strcmp(s + 5, "01") < 0 || strcmp(s + 5, "12") > 0 || strncmp(s, "2000", 4) < 0)
+		return -1;
+	if (gmtime_r(&t, &tm) == NULL || strftime(now, sizeof now, "%Y-%m", &tm) == 0)
+		return -1;
+	return strcmp(s, now) < 0;
+}
+
+static json_t *answers_json(const PGresult *r)
+{
+	json_t *arr = json_array();
+	int n = (r != NULL) ? PQntuples(r) : 0;
+
+	for (int i = 0; arr != NULL && i < n; i++) {
+		const uint8_t *p;
+		size_t len;
+		char *b64 = (pgr_bytes(r, i, 0, &p, &len) == 0) ? abri_b64_encode(p, len) : NULL;
+		if (b64 == NULL || json_array_append_new(arr, json_string(b64)) != 0) {
+			free(b64);
+			json_decref(arr);
+			return NULL;
+		}
+		free(b64);
+	}
+	return arr;
+}
+
+enum MHD_Result h_audit_surveys_get(struct request *rq)
+{
+	const char *month = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, "month");
+	int closed = month_closed(month);
+	PGresult *r = NULL;
+	struct pg *pg;
+	enum pg_qs qs;
+	json_t *arr;
+
+	if (closed < 0)
+		return reply_error(rq, EC_BAD_FIELD, "Parameter \"month\" must be YYYY-MM.");
+	if (closed == 0)
+		return reply_error(rq, EC_MONTH_OPEN, NULL);
+	pg = pg_get();
+	if (pg == NULL)
+		return reply_error(rq, EC_UNAVAILABLE, NULL);
+	qs = pg_select_survey_answers(pg, month, &r);
+	if (qs < 0)
+		return reply_pg_error(rq, qs);
+	arr = answers_json(r);
+	PQclear(r);
+	if (arr == NULL)
+		return reply_error(rq, EC_INTERNAL, NULL);
+	return reply_json(rq, MHD_HTTP_OK, json_pack("{s:s, s:o}", "month", month, "answers", arr));
+}

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* POST /v1/survey: a reporter's anonymous survey answer. A single-use
+ * survey code (handed out in a reply) authorises it; the envelope is
+ * sealed to the auditors only. Spending the code and storing the answer
+ * with the current month happen in one transaction. Nothing links the
+ * answer to the code, the case or the time it arrived. */
+#include <string.h>
+#include <time.h>
+
+#include "abri/survey.h"
+#include "abrid.h"
+#include "db/queries.h"
+#include "handlers.h"
+#include "reply.h"
+#include "reqjson.h"
+#include "submit.h"
+
+struct survey_post {
+	/* in */
+	const uint8_t *env;
+	size_t env_len;
+	const abri_envelope_info *info;
+	uint8_t tag[ABRI_HASH_BYTES];
+	char month[MONTH_CHARS + 1];
+	/* out */
+	enum ec err;
+	bool retry; /* this very envelope was stored before */
+};
+
+static enum pg_qs survey_txn(struct pg *pg, void *cls)
+{
+	struct survey_post *s = cls;
+	const struct rlist *cur;
+	enum pg_qs qs;
+
+	s->err = EC_NONE;
+	s->retry = false;
+	/* A retry of an answer that was stored: the same answer, whatever the
+	 * code (it was spent by this very envelope). */
+	qs = pg_select_survey_answer(pg, s->info->hash);
+	if (qs == PG_OK)
+		s->retry = true;
+	if (qs != PG_NONE)
+		return (qs == PG_OK) ? PG_NONE : qs;
+	qs = rlist_current(pg, &cur);
+	if (qs == PG_NONE)
+		s->err = EC_NO_RECIPIENTS;
+	else if (qs == PG_OK && (s->err = envelope_check_list(s->info, cur)) == EC_NONE)
+		s->err = envelope_check_auditors(s->info, cur);
+	if (qs < 0 || s->err != EC_NONE)
+		return (qs < 0) ? qs : PG_NONE;
+	qs = pg_delete_survey_code(pg, s->tag);
+	if (qs == PG_NONE)
+		s->err = EC_BAD_SURVEY_CODE;
+	if (qs != PG_OK)
+		return qs;
+	qs = pg_insert_survey_answer(pg, s->info->hash, s->month, s->env, s->env_len);
+	return (qs == PG_NONE) ? PG_SOFT : qs; /* a concurrent retry: run again */
+}
+
+static int month_now(char out[MONTH_CHARS + 1])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	return (gmtime_r(&t, &tm) != NULL && strftime(out, MONTH_CHARS + 1, "%Y-%m", &tm) != 0)
+	           ? 0
+	           : -1;
+}
+
+enum MHD_Result h_survey_post(struct request *rq)
+{
+	const char *code;
+	struct rj_bytes env;
+	struct rj_field spec[] = {
+	    RJ_ENVELOPE(env),
+	    RJ_STR("code", &code, ABRI_SURVEY_CODE_CHARS, .code = EC_BAD_SURVEY_CODE),
+	    RJ_END,
+	};
+	struct survey_post s = {0};
+	abri_envelope_info info;
+	struct rj_result res;
+	struct pg *pg;
+	enum pg_qs qs;
+
+	if (rj_parse(rq->json, spec, &res) != 0)
+		return reply_rj_error(rq, &res);
+	s.err = abri_survey_code_valid(code) ? EC_NONE : EC_BAD_SURVEY_CODE;
+	if (s.err == EC_NONE)
+		s.err = envelope_check(env.p, env.len, KIND_BIT(ABRI_KIND_SURVEY), STANZA_FORBIDDEN,
+		                       &info);
+	if (s.err == EC_NONE && month_now(s.month) < 0)
+		s.err = EC_INTERNAL;
+	if (s.err != EC_NONE) {
+		rj_free(spec);
+		return reply_error(rq, s.err, NULL);
+	}
+	survey_code_tag(s.tag, code);
+	s.env = env.p;
+	s.env_len = env.len;
+	s.info = &info;
+	pg = pg_get();
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, survey_txn, &s) : PG_SOFT;
+	rj_free(spec);
+	if (qs < 0)
+		return reply_pg_error(rq, qs);
+	if (s.err != EC_NONE)
+		return reply_error(rq, s.err, NULL);
+	return reply_json(rq, s.retry ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+	                  json_pack("{s:b}", "stored", 1));
+}

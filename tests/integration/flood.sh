@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Floods on loopback, bounded: per-address connection and request limits
+# (keyed tags, memory only), slow-loris timeout, the fast 503 when too many
+# requests are in progress, the proof-of-work difficulty rising with the
+# submission rate, and memory that stays flat across connection floods.
+export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+source "$(dirname "$0")/../harness/env.sh"
+PY="python3 $(dirname "$0")/flood.py"
+PORT=$ABRI_TEST_PORT
+TCP=http://127.0.0.1:$PORT
+
+abri_pg_up
+abri_keys_up
+abri_conf_up
+"$ABRI" admin migrate --dsn "$DSN" >/dev/null
+cp "$T/abrid.conf" "$T/base.conf"
+
+# restart KEY=VALUE...: abrid again with these settings on top of the base.
+restart() {
+  abrid_stop
+  cp "$T/base.conf" "$T/abrid.conf"
+  local kv
+  for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}" >>"$T/abrid.conf"; done
+  abrid_start
+}
+tcp_status() { curl -s -o "$T/resp" -D "$T/h" -w '%{http_code}' "$@"; }
+
+# 1. Connections per address.
+restart addr_max_connections=4 addr_max_requests=1000 connection_timeout=5
+abri_cli l1 admin upload-recipients "$T/list1.json" >/dev/null
+kept=$($PY conns "$PORT" 10)
+echo "  tried: 10 idle connections from 127.0.0.1 with addr_max_connections = 4; kept open: $kept"
+[ "$kept" = 4 ] || fail "expected 4 connections kept, got $kept"
+ok "the accept policy keeps 4 connections per address and refuses the rest"
+[ "$(tcp_status "$TCP/healthz")" = 200 ] || fail "healthz after the connection flood"
+ok "the address gets in again once its connections close"
+
+# 2. Requests per address and window.
+restart addr_max_requests=30 connection_timeout=5
+codes=""
+for i in $(seq 1 35); do codes+="$(tcp_status "$TCP/healthz") "; done
+echo "  tried: 35 requests with addr_max_requests = 30; statuses: $codes"
+[ "$(echo "$codes" | tr ' ' '\n' | grep -c '^200$')" = 30 ] || fail "expected 30 answers 200"
+[ "$(echo "$codes" | tr ' ' '\n' | grep -c '^429$')" = 5 ] || fail "expected 5 answers 429"
+grep -q '"code": *"too_many_requests"' "$T/resp" || fail "429 body: $(cat "$T/resp")"
+ra=$(awk 'tolower($1) == "retry-after:" {print $2+0}' "$T/h")
+[ -n "$ra" ] && [ "$ra" -ge 1 ] && [ "$ra" -le 601 ] || fail "429 without a sane Retry-After: $(cat "$T/h")"
+ok "past 30 requests: 429 too_many_requests with Retry-After $ra s (the window's end)"
+abri_api GET /healthz
+[ "$status" = 200 ] || fail "the Unix socket (local proxy) is not limited per address: $status"
+ok "clients on the Unix socket are not limited per address"
+restart addr_limits=0 addr_max_requests=5 connection_timeout=5
+codes=""
+for i in $(seq 1 10); do codes+="$(tcp_status "$TCP/healthz") "; done
+[ "$(echo "$codes" | tr ' ' '\n' | grep -c '^200$')" = 10 ] || fail "addr_limits = 0 still limits: $codes"
+ok "addr_limits = 0 turns the per-address limits off (proxy / onion deployments)"
+
+# 3. Slow-loris: a request that never finishes its headers is cut off.
+restart connection_timeout=2
+r=$($PY slowloris "$PORT" 6)
+echo "  tried: half a request line, then silence for up to 6 s (connection_timeout = 2): $r"
+[ "$r" = closed ] || fail "the slow connection was kept open"
+ok "a slow-loris connection is closed after connection_timeout"
+
+# 4. Too many requests in progress: fast 503 with Retry-After.
+restart max_pending=1 connection_timeout=10
+coproc HOLD { $PY pending "$PORT"; }
+read -r line <&"${HOLD[0]}"
+[ "$line" = holding ] || fail "pending helper: $line"
+abri_api GET /healthz -D "$T/h"
+echo "  tried: one request held mid-body with max_pending = 1, then another: $status"
+expect_error 503 overloaded
+grep -qi '^Retry-After: 2' "$T/h" || fail "503 overloaded without Retry-After: 2"
+echo go >&"${HOLD[1]}"
+read -r line <&"${HOLD[0]}"
+[[ "$line" == "HTTP/1.1 200"* ]] || fail "the held request did not complete: $line"
+wait "$HOLD_PID" 2>/dev/null || true
+abri_api GET /healthz
+[ "$status" = 200 ] || fail "after the held request: $status"
+ok "with max_pending in progress a new request gets 503 overloaded + Retry-After at once, then service resumes"
+
+# 5. Proof of work rises with the submission rate.
+restart pow_difficulty=0 pow_load_threshold=5 pow_max_difficulty=8 addr_max_requests=10000
+abri_api GET /v1/config
+d0=$(jq .pow.difficulty "$T/resp")
+[ "$d0" = 0 ] || fail "idle difficulty $d0"
+"$REPORTER" seal --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" \
+  --org-pub "$T/org.pub.json" --text "no work" >"$T/nowork.json" || fail "seal"
+for i in $(seq 1 40); do abri_api POST /v1/challenge; done
+d1=$(jq .difficulty "$T/resp")
+abri_api GET /v1/config
+dc=$(jq .pow.difficulty "$T/resp")
+echo "  tried: 40 challenges within seconds, threshold 5/min: difficulty $d0 -> $d1 (config says $dc)"
+[ "$d1" -ge 3 ] && [ "$d1" -le 8 ] && [ "$dc" -ge 3 ] || fail "difficulty did not rise: $d1 / $dc"
+abri_api POST /v1/cases -H 'Content-Type: application/json' --data-binary @"$T/nowork.json"
+expect_error 403 bad_pow
+ok "under load: difficulty $d1 (capped at 8), a submission without work gets 403 bad_pow"
+"$REPORTER" submit --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" \
+  --org-pub "$T/org.pub.json" --text "with work" >/dev/null || fail "the reporter client did not solve the raised difficulty"
+ok "a client that does the work still gets through"
+
+# 6. Memory stays flat across connection floods.
+restart addr_max_connections=5000 max_connections=1024 connection_timeout=5
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$ABRID_PID/status"; }
+r0=$(rss); rounds=""
+for round in 1 2 3 4; do
+  kept=$($PY conns "$PORT" 400)
+  sleep 0.5
+  rounds+="$(rss) "
+done
+echo "  tried: 4 rounds of 400 connections at once; kept per round ~$kept; VmRSS kB: start $r0, after each round: $rounds"
+set -- $rounds
+[ $(( $4 - $2 )) -le 2048 ] || fail "RSS grew by $(( $4 - $2 )) kB between rounds 2 and 4"
+[ "$(tcp_status "$TCP/healthz")" = 200 ] || fail "healthz after the floods"
+ok "RSS flat across connection floods (round 2 -> 4: $(( $4 - $2 )) kB), still serving"
