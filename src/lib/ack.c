@@ -78,7 +78,9 @@ int abri_week_monday(const char *week, char out[11])
 	civil_from_days(jan4 - wd + 7L * (w - 1), &y, &m, &d);
 	if (y < 2000 || y > 9999)
 		return ABRI_ERR_INVALID;
-	snprintf(out, 11, "%04d-%02d-%02d", (int)y % 10000, (int)(m % 13), (int)(d % 32));
+	/* Unsigned and bounded so the compiler can see it fits 10 characters. */
+	if (snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 13u, d % 32u) != 10)
+		return ABRI_ERR_INVALID;
 	return abri_date_valid(out) ? ABRI_OK : ABRI_ERR_INVALID;
 }
 

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import './lib/node-webcrypto.mjs';
 import sodiumModule from 'libsodium-wrappers-sumo';
 import * as A from '../src/js/crypto/abri.js';
 import { launch, runAxe, cli, screenshot, SCREENSHOTS } from './lib/browser.mjs';

@@ -17,6 +17,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import './lib/node-webcrypto.mjs';
 import sodiumModule from 'libsodium-wrappers-sumo';
 import * as A from '../src/js/crypto/abri.js';
 import { launch, runAxe, cli, screenshot, SCREENSHOTS } from './lib/browser.mjs';
