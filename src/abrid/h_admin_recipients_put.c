@@ -13,6 +13,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "rlist.h"
+#include "reqspec.h"
 
 struct put_list {
 	const abri_recipients *r;
@@ -66,8 +67,7 @@ enum MHD_Result h_admin_recipients_put(struct request *rq)
 	uint8_t sig[ABRI_SIG_BYTES];
 	struct rj_bytes fields;
 	struct rj_field spec[] = {
-	    RJ_VAR("list", &fields, abrid.cfg.max_body, .code = EC_BAD_LIST),
-	    RJ_B64("sig", sig, sizeof sig, .code = EC_BAD_LIST_SIGNATURE),
+	    SPEC_ADMIN_RECIPIENTS(fields, sig),
 	    RJ_END,
 	};
 	struct put_list p = {.fields = &fields, .sig = sig};

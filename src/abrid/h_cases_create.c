@@ -14,6 +14,7 @@
 #include "reqjson.h"
 #include "submit.h"
 #include "upload.h"
+#include "reqspec.h"
 
 /* 50 random bits: a collision is rare; several in a row mean a bug. */
 #define CASE_REF_ATTEMPTS 5
@@ -113,10 +114,7 @@ enum MHD_Result h_cases_create(struct request *rq)
 	struct rj_bytes env;
 	json_t *pow = NULL;
 	struct rj_field spec[] = {
-	    RJ_ENVELOPE(env),
-	    RJ_LOOKUP_KEY(lookup_key),
-	    RJ_SUBMISSION_ID(sid),
-	    RJ_POW(pow),
+	    SPEC_REPORTER_SUBMIT(env, lookup_key, sid, pow),
 	    RJ_END,
 	};
 	abri_envelope_info info;

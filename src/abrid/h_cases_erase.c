@@ -10,12 +10,13 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "reqspec.h"
 
 enum MHD_Result h_cases_erase(struct request *rq)
 {
 	uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES], lookup[ABRI_HASH_BYTES];
 	struct rj_field spec[] = {
-	    RJ_LOOKUP_KEY(lookup_key),
+	    SPEC_REPORTER_LOOKUP(lookup_key),
 	    RJ_END,
 	};
 	struct rj_result res;

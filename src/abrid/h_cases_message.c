@@ -13,6 +13,7 @@
 #include "reqjson.h"
 #include "submit.h"
 #include "upload.h"
+#include "reqspec.h"
 
 struct message {
 	/* in */
@@ -93,10 +94,7 @@ enum MHD_Result h_cases_message(struct request *rq)
 	struct rj_bytes env;
 	json_t *pow = NULL;
 	struct rj_field spec[] = {
-	    RJ_ENVELOPE(env),
-	    RJ_LOOKUP_KEY(lookup_key),
-	    RJ_SUBMISSION_ID(sid),
-	    RJ_POW(pow),
+	    SPEC_REPORTER_SUBMIT(env, lookup_key, sid, pow),
 	    RJ_END,
 	};
 	abri_envelope_info info;

@@ -12,6 +12,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "reqspec.h"
 
 struct open_case {
 	uint8_t lookup[ABRI_HASH_BYTES];
@@ -37,7 +38,7 @@ enum MHD_Result h_cases_open(struct request *rq)
 {
 	uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES];
 	struct rj_field spec[] = {
-	    RJ_LOOKUP_KEY(lookup_key),
+	    SPEC_REPORTER_LOOKUP(lookup_key),
 	    RJ_END,
 	};
 	struct open_case oc = {0};

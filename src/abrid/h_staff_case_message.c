@@ -11,6 +11,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "reqspec.h"
 
 struct staff_message {
 	/* in */
@@ -92,8 +93,7 @@ enum MHD_Result h_staff_case_message(struct request *rq)
 	uint8_t sid[ABRI_SUBMISSION_ID_BYTES];
 	struct rj_bytes env;
 	struct rj_field spec[] = {
-	    RJ_ENVELOPE(env),
-	    RJ_SUBMISSION_ID(sid),
+	    SPEC_STAFF_MESSAGE(env, sid),
 	    RJ_END,
 	};
 	struct staff_message m = {.ref = rq->arg};

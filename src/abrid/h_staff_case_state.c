@@ -12,6 +12,7 @@
 #include "handlers.h"
 #include "reply.h"
 #include "reqjson.h"
+#include "reqspec.h"
 
 struct set_state {
 	const char *ref;
@@ -52,7 +53,7 @@ enum MHD_Result h_staff_case_state(struct request *rq)
 {
 	const char *to;
 	struct rj_field spec[] = {
-	    RJ_STR("state", &to, 16),
+	    SPEC_STAFF_STATE(to),
 	    RJ_END,
 	};
 	struct set_state s = {.ref = rq->arg};

@@ -11,6 +11,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "reqspec.h"
 
 struct stats_upload {
 	/* in */
@@ -72,8 +73,7 @@ enum MHD_Result h_staff_stats_post(struct request *rq)
 	const char *month;
 	struct rj_bytes env;
 	struct rj_field spec[] = {
-	    RJ_ENVELOPE(env),
-	    RJ_STR("month", &month, MONTH_CHARS, .code = EC_BAD_MONTH),
+	    SPEC_STAFF_STATS(env, month),
 	    RJ_END,
 	};
 	struct stats_upload u = {0};

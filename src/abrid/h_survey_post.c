@@ -14,6 +14,7 @@
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
+#include "reqspec.h"
 
 struct survey_post {
 	/* in */
@@ -72,8 +73,7 @@ enum MHD_Result h_survey_post(struct request *rq)
 	const char *code;
 	struct rj_bytes env;
 	struct rj_field spec[] = {
-	    RJ_ENVELOPE(env),
-	    RJ_STR("code", &code, ABRI_SURVEY_CODE_CHARS, .code = EC_BAD_SURVEY_CODE),
+	    SPEC_SURVEY(env, code),
 	    RJ_END,
 	};
 	struct survey_post s = {0};

@@ -13,6 +13,7 @@
 #include "reqjson.h"
 #include "submit.h"
 #include "upload.h"
+#include "reqspec.h"
 
 struct create_upload {
 	uint8_t tag[ABRI_HASH_BYTES];
@@ -67,10 +68,7 @@ enum MHD_Result h_uploads_create(struct request *rq)
 	uint8_t id[ABRI_UPLOAD_ID_BYTES];
 	json_t *pow = NULL;
 	struct rj_field spec[] = {
-	    RJ_INT("chunks", &c.chunks, 1, INT32_MAX),
-	    RJ_B64("header", c.header, sizeof c.header),
-	    RJ_B64("hash", c.hash, sizeof c.hash),
-	    RJ_POW(pow),
+	    SPEC_UPLOAD_CREATE(c.chunks, c.header, c.hash, pow),
 	    RJ_END,
 	};
 	struct rj_result res;
