@@ -65,6 +65,7 @@ static const struct key keys[] = {
     {"addr_window", K_UINT, OFF(addr_window), "600", 10, 86400},
     {"addr_slots", K_UINT, OFF(addr_slots), "65536", 64, 16777216},
     {"max_pending", K_UINT, OFF(max_pending), "512", 1, 1000000},
+    {"db_workers", K_UINT, OFF(db_workers), "4", 1, 256},
     {"statement_timeout", K_UINT, OFF(statement_timeout), "10000", 100, 600000},
     {"pow_load_threshold", K_UINT, OFF(pow_load_threshold), "120", 0, 1000000},
     {"pow_max_difficulty", K_UINT, OFF(pow_max_difficulty), "22", 0, 32},

@@ -43,6 +43,7 @@ struct abrid_config {
 	unsigned addr_window;          /* seconds; HMAC key replaced this often */
 	unsigned addr_slots;           /* size of the in-memory table */
 	unsigned max_pending;          /* requests in progress before 503 */
+	unsigned db_workers;           /* database worker threads = PostgreSQL connections */
 	unsigned statement_timeout;    /* ms, every database statement */
 	unsigned pow_load_threshold;   /* submissions per minute before difficulty rises; 0 = fixed */
 	unsigned pow_max_difficulty;   /* ceiling of the load-raised difficulty */

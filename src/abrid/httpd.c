@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abrid.h"
 #include "addrlimit.h"
+#include "dbpool.h"
 #include "httpd.h"
 #include "load.h"
 #include "log.h"
@@ -116,6 +118,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	if (rq == NULL)
 		return MHD_NO; /* out of memory in uri_logged: drop the connection */
 	rq->method = method;
+	if (rq->job_done)
+		return dbpool_finish(rq); /* resumed by a database worker */
 	if (!rq->started)
 		return first_call(rq);
 	if (*upload_data_size > 0) {
@@ -186,7 +190,8 @@ static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_
 struct MHD_Daemon *httpd_start(int listen_fd)
 {
 	return MHD_start_daemon(
-	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, accept_cb, NULL, access_cb, NULL,
+	    MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0,
+	    accept_cb, NULL, access_cb, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, connection_cb, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_LISTEN_SOCKET, listen_fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)abrid.cfg.threads,
@@ -195,6 +200,17 @@ struct MHD_Daemon *httpd_start(int listen_fd)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_logged, NULL, MHD_OPTION_NOTIFY_COMPLETED, completed,
 	    NULL, MHD_OPTION_END);
+}
+
+void httpd_quiesce(struct MHD_Daemon *d)
+{
+	MHD_socket fd;
+
+	if (d == NULL)
+		return;
+	fd = MHD_quiesce_daemon(d);
+	if (fd != MHD_INVALID_SOCKET)
+		(void)close(fd);
 }
 
 void httpd_stop(struct MHD_Daemon *d)

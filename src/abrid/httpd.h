@@ -8,6 +8,9 @@
 
 /* Starts a daemon on an already bound and listening socket; NULL on error. */
 struct MHD_Daemon *httpd_start(int listen_fd);
+/* Stops accepting connections (the listening socket is closed); those
+ * open are still served. */
+void httpd_quiesce(struct MHD_Daemon *d);
 void httpd_stop(struct MHD_Daemon *d);
 
 #endif

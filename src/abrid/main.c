@@ -9,6 +9,7 @@
 
 #include "abrid.h"
 #include "addrlimit.h"
+#include "dbpool.h"
 #include "httpd.h"
 #include "listen.h"
 #include "log.h"
@@ -151,6 +152,10 @@ static int serve(void)
 	}
 	if (start_addrlimit(err) != 0)
 		goto out;
+	if (dbpool_start(abrid.cfg.db_workers) != 0) {
+		(void)snprintf(err, sizeof err, "cannot start the database workers");
+		goto out;
+	}
 	if ((tcp_fd >= 0 && (tcp = httpd_start(tcp_fd)) == NULL) ||
 	    (unix_fd >= 0 && (unx = httpd_start(unix_fd)) == NULL)) {
 		(void)snprintf(err, sizeof err, "cannot start the HTTP server");
@@ -171,6 +176,11 @@ out:
 	if (rc != 0 && err[0] != '\0')
 		alog(ALOG_ERROR, "%s", err);
 	purge_stop();
+	/* No new connections, then let the workers answer what they hold
+	 * (suspended connections must be resumed before MHD stops). */
+	httpd_quiesce(tcp);
+	httpd_quiesce(unx);
+	dbpool_stop();
 	httpd_stop(tcp);
 	httpd_stop(unx);
 	addrlimit_free();

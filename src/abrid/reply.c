@@ -54,6 +54,10 @@ enum MHD_Result reply_queue(struct request *rq, unsigned status, struct MHD_Resp
 		return MHD_NO;
 	}
 	rq->status = status;
+	if (rq->deferred) { /* on a database worker: dbpool_finish queues it */
+		rq->deferred_resp = resp;
+		return MHD_YES;
+	}
 	ret = MHD_queue_response(rq->conn, status, resp);
 	MHD_destroy_response(resp);
 	return ret;

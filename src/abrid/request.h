@@ -33,6 +33,13 @@ struct request {
 	unsigned status; /* HTTP status sent, for the access log */
 	unsigned retry_after; /* seconds for Retry-After on 429/503; 0 = the default */
 	bool counted;         /* in the in-progress count (httpd.c) */
+	/* Database workers (dbpool.h): the job, and the answer it prepared. */
+	enum MHD_Result (*job)(struct request *rq);
+	struct request *next;
+	bool deferred; /* running on a worker: reply_queue keeps the response */
+	bool job_done; /* the worker is done; the connection was resumed */
+	enum MHD_Result job_result;
+	struct MHD_Response *deferred_resp;
 };
 
 #endif

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "auth.h"
+#include "dbpool.h"
 #include "handlers.h"
 #include "reply.h"
 #include "reqjson.h"
@@ -114,11 +115,24 @@ static bool api_path(const char *raw_target)
 	       (len == 8 && 0 == strncmp(raw_target, "/healthz", 8));
 }
 
+/* Staff authentication (it writes the replay nonce), then the handler. */
+static enum MHD_Result run_route(struct request *rq)
+{
+	enum ec ec;
+
+	if (rq->route->auth == AUTH_LISTENER || rq->route->auth == AUTH_AUDITOR) {
+		ec = auth_staff(rq, rq->route->auth == AUTH_LISTENER ? ABRI_ROLE_LISTENER
+		                                                     : ABRI_ROLE_AUDITOR);
+		if (ec != EC_NONE)
+			return reply_error(rq, ec, NULL);
+	}
+	return rq->route->handler(rq);
+}
+
 enum MHD_Result router_dispatch(struct request *rq)
 {
 	struct rj_result res;
 	bool known;
-	enum ec ec;
 
 	rq->route = match_method(rq, &known);
 	if (rq->route == NULL && !known && !api_path(rq->raw_target))
@@ -131,11 +145,11 @@ enum MHD_Result router_dispatch(struct request *rq)
 	    rj_load((const char *)rq->body.data, rq->body.len,
 	            rq->route->body == BODY_JSON_OR_EMPTY, &rq->json, &res) != 0)
 		return reply_rj_error(rq, &res);
-	if (rq->route->auth == AUTH_LISTENER || rq->route->auth == AUTH_AUDITOR) {
-		ec = auth_staff(rq, rq->route->auth == AUTH_LISTENER ? ABRI_ROLE_LISTENER
-		                                                     : ABRI_ROLE_AUDITOR);
-		if (ec != EC_NONE)
-			return reply_error(rq, ec, NULL);
-	}
-	return rq->route->handler(rq);
+	/* Static files and the quick exit need no database: answered here.
+	 * Everything else runs on a database worker. */
+	if (rq->route == &static_route || rq->route->handler == h_exit)
+		return run_route(rq);
+	if (dbpool_submit(rq, run_route) == MHD_YES)
+		return MHD_YES;
+	return reply_error(rq, EC_UNAVAILABLE, NULL); /* shutting down */
 }
