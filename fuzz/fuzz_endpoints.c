@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* The JSON body of every endpoint, parsed with the very spec its handler
  * uses (src/abrid/reqspec.h), plus the "uploads" list of the submission
- * endpoints and the survey codes array. Input: one byte choosing the
+ * endpoints (the survey codes array: fuzz_survey). Input: one byte choosing the
  * endpoint, then the body as sent. Invariants: a body is either refused
  * with a 4xx code or every required destination is filled; nothing leaks
  * (ASan), nothing is read out of bounds. */
