@@ -96,3 +96,17 @@ enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t
 		*err = EC_ENVELOPE_EXISTS;
 	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
 }
+
+enum pg_qs auditor_gate(struct pg *pg, const abri_envelope_info *info, enum ec *err)
+{
+	const struct rlist *cur;
+	enum pg_qs qs = rlist_current(pg, &cur);
+
+	if (qs == PG_NONE)
+		*err = EC_NO_RECIPIENTS;
+	else if (qs == PG_OK && (*err = envelope_check_list(info, cur)) == EC_NONE)
+		*err = envelope_check_auditors(info, cur);
+	if (qs < 0 || *err != EC_NONE)
+		return (qs < 0) ? qs : PG_NONE;
+	return PG_OK;
+}

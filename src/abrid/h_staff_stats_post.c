@@ -47,7 +47,6 @@ static int month_ok(const char *s)
 static enum pg_qs stats_upload_txn(struct pg *pg, void *cls)
 {
 	struct stats_upload *u = cls;
-	const struct rlist *cur;
 	enum pg_qs qs;
 
 	u->err = EC_NONE;
@@ -56,13 +55,8 @@ static enum pg_qs stats_upload_txn(struct pg *pg, void *cls)
 		u->err = EC_SUBMISSION_CONFLICT;
 	if (qs != PG_NONE)
 		return (qs == PG_OK) ? PG_NONE : qs; /* a retry: same answer */
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		u->err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && (u->err = envelope_check_list(u->info, cur)) == EC_NONE)
-		u->err = envelope_check_auditors(u->info, cur);
-	if (qs < 0 || u->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
+	if ((qs = auditor_gate(pg, u->info, &u->err)) != PG_OK)
+		return qs;
 	memcpy(u->stored_month, u->month, MONTH_CHARS + 1);
 	qs = pg_insert_stats_batch(pg, u->month, u->env, u->env_len);
 	return (qs == PG_NONE) ? PG_SOFT : qs;

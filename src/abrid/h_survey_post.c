@@ -31,7 +31,6 @@ struct survey_post {
 static enum pg_qs survey_txn(struct pg *pg, void *cls)
 {
 	struct survey_post *s = cls;
-	const struct rlist *cur;
 	enum pg_qs qs;
 
 	s->err = EC_NONE;
@@ -43,13 +42,8 @@ static enum pg_qs survey_txn(struct pg *pg, void *cls)
 		s->retry = true;
 	if (qs != PG_NONE)
 		return (qs == PG_OK) ? PG_NONE : qs;
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		s->err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && (s->err = envelope_check_list(s->info, cur)) == EC_NONE)
-		s->err = envelope_check_auditors(s->info, cur);
-	if (qs < 0 || s->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
+	if ((qs = auditor_gate(pg, s->info, &s->err)) != PG_OK)
+		return qs;
 	qs = pg_delete_survey_code(pg, s->tag);
 	if (qs == PG_NONE)
 		s->err = EC_BAD_SURVEY_CODE;

@@ -53,6 +53,11 @@ enum submission_gate_flags { GATE_RECEIPT = 1u << 0, GATE_POW = 1u << 1 };
 enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t *pow, unsigned flags,
                            enum ec *err);
 
+/* Statistics batches and survey answers, in their transaction: a current
+ * list exists and the envelope is sealed under it to exactly its auditors.
+ * PG_OK to go on; PG_NONE with *err; a negative pg_qs. */
+enum pg_qs auditor_gate(struct pg *pg, const abri_envelope_info *info, enum ec *err);
+
 /* A checked proof of work, ready to be spent in the transaction. */
 struct pow_spend {
 	bool spend; /* a challenge was given: record it */
@@ -60,11 +65,11 @@ struct pow_spend {
 	int64_t expires;
 };
 
-/* pow: the request's "pow" object or NULL. Difficulty 0 accepts a missing
- * one; a given one is always checked and spent. */
 /* The difficulty a challenge asked for now gets: pow_difficulty, raised
  * under load (load.h). */
 unsigned pow_difficulty_now(void);
+/* pow: the request's "pow" object or NULL. Difficulty 0 accepts a missing
+ * one; a given one is always checked and spent. */
 enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out);
 
 /* {"fields", "sig", "key_id"}: the server's signed proof of receipt; NULL
