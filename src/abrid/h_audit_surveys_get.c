@@ -10,22 +10,14 @@
 #include "db/queries.h"
 #include "handlers.h"
 #include "reply.h"
+#include "month.h"
 
 /* 1 valid and ended, 0 the current month or later, -1 malformed. */
 static int month_closed(const char *s)
 {
-	char now[16];
-	time_t t = time(NULL);
-	struct tm tm;
+	char now[MONTH_CHARS + 1];
 
-	if (s == NULL || strlen(s) != MONTH_CHARS || s[4] != '-')
-		return -1;
-	for (int i = 0; i < MONTH_CHARS; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	if (strcmp(s + 5, "01") < 0 || strcmp(s + 5, "12") > 0 || strncmp(s, "2000", 4) < 0)
-		return -1;
-	if (gmtime_r(&t, &tm) == NULL || strftime(now, sizeof now, "%Y-%m", &tm) == 0)
+	if (!month_valid(s) || month_now(now) != 0)
 		return -1;
 	return strcmp(s, now) < 0;
 }

@@ -12,6 +12,7 @@
 #include "reqjson.h"
 #include "submit.h"
 #include "reqspec.h"
+#include "month.h"
 
 struct stats_upload {
 	/* in */
@@ -24,24 +25,12 @@ struct stats_upload {
 	char stored_month[MONTH_CHARS + 1];
 };
 
-/* "YYYY-MM", month 01..12, not after the current UTC month. Plain string
- * order works for this fixed format. */
+/* A valid month, not after the current one. */
 static int month_ok(const char *s)
 {
-	char now[16];
-	time_t t = time(NULL);
-	struct tm tm;
+	char now[MONTH_CHARS + 1];
 
-	if (strlen(s) != MONTH_CHARS || s[4] != '-')
-		return 0;
-	for (int i = 0; i < MONTH_CHARS; i++)
-		if (i != 4 && (s[i] < '0' || s[i] > '9'))
-			return 0;
-	if (strcmp(s + 5, "01") < 0 || strcmp(s + 5, "12") > 0 || strncmp(s, "2000", 4) < 0)
-		return 0;
-	if (gmtime_r(&t, &tm) == NULL || strftime(now, sizeof now, "%Y-%m", &tm) == 0)
-		return 0;
-	return strcmp(s, now) <= 0;
+	return month_valid(s) && month_now(now) == 0 && strcmp(s, now) <= 0;
 }
 
 static enum pg_qs stats_upload_txn(struct pg *pg, void *cls)

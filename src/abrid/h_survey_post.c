@@ -15,6 +15,7 @@
 #include "reqjson.h"
 #include "submit.h"
 #include "reqspec.h"
+#include "month.h"
 
 struct survey_post {
 	/* in */
@@ -53,14 +54,6 @@ static enum pg_qs survey_txn(struct pg *pg, void *cls)
 	return (qs == PG_NONE) ? PG_SOFT : qs; /* a concurrent retry: run again */
 }
 
-static int month_now(char out[MONTH_CHARS + 1])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	return (gmtime_r(&t, &tm) != NULL && strftime(out, MONTH_CHARS + 1, "%Y-%m", &tm) != 0)
-	           ? 0
-	           : -1;
-}
 
 enum MHD_Result h_survey_post(struct request *rq)
 {
