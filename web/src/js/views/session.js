@@ -151,8 +151,33 @@ async function proofOfWork(abri, cfg, hash, force = false) {
   const difficulty = Number((cfg.pow && cfg.pow.difficulty) || 0);
   if (difficulty <= 0 && !force) return undefined;
   const ch = await api.getChallenge();
-  const counter = abri.powSolve(api.fromB64(ch.challenge), hash, ch.difficulty);
+  const counter = await powInWorker(api.fromB64(ch.challenge), hash, ch.difficulty);
   return { challenge: ch.challenge, counter: Number(counter) };
+}
+
+/** The proof of work in a fresh worker (kdf-worker.js): the page stays responsive. */
+function powInWorker(challenge, hash, difficulty) {
+  return new Promise((resolve, reject) => {
+    let worker;
+    try {
+      worker = spawnWorker();
+    } catch (e) {
+      reject(new StepError('crypto', e));
+      return;
+    }
+    worker.onmessage = (ev) => {
+      const m = ev.data || {};
+      if (m.id !== 'pow') return;
+      worker.terminate();
+      if (m.ok && Number.isSafeInteger(m.counter)) resolve(m.counter);
+      else reject(new StepError('crypto', m.code));
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      reject(new StepError('crypto', e));
+    };
+    worker.postMessage({ id: 'pow', pow: { challenge, hash: Uint8Array.from(hash), difficulty } });
+  });
 }
 
 function serverPk(list) {
