@@ -64,17 +64,23 @@ ok "a slow-loris connection is closed after connection_timeout"
 
 # 4. Too many requests in progress: fast 503 with Retry-After.
 restart max_pending=1 connection_timeout=10
-coproc HOLD { $PY pending "$PORT"; }
-read -r line <&"${HOLD[0]}"
+# The helper talks over two FIFOs (a coproc's variables vanish as soon as
+# it exits, which races with reading its last line).
+mkfifo "$T/hold.in" "$T/hold.out"
+$PY pending "$PORT" <"$T/hold.in" >"$T/hold.out" &
+hold_pid=$!
+exec 7>"$T/hold.in" 8<"$T/hold.out"
+read -r line <&8
 [ "$line" = holding ] || fail "pending helper: $line"
 abri_api GET /healthz -D "$T/h"
 echo "  tried: one request held mid-body with max_pending = 1, then another: $status"
 expect_error 503 overloaded
 grep -qi '^Retry-After: 2' "$T/h" || fail "503 overloaded without Retry-After: 2"
-echo go >&"${HOLD[1]}"
-read -r line <&"${HOLD[0]}"
+echo go >&7
+read -r line <&8
 [[ "$line" == "HTTP/1.1 200"* ]] || fail "the held request did not complete: $line"
-wait "$HOLD_PID" 2>/dev/null || true
+wait "$hold_pid" 2>/dev/null || true
+exec 7>&- 8<&-
 abri_api GET /healthz
 [ "$status" = 200 ] || fail "after the held request: $status"
 ok "with max_pending in progress a new request gets 503 overloaded + Retry-After at once, then service resumes"
