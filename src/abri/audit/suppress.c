@@ -23,32 +23,28 @@ long audit_round(long v)
 	return (v + AUDIT_ROUND / 2) / AUDIT_ROUND * AUDIT_ROUND;
 }
 
-static void margins(audit_table *t)
+/* Row totals in column C, column totals in row R, the grand total at
+ * (R, C), of the counts in a (t->val or t->truth). */
+static void sum_margins(const audit_table *t, long *a)
 {
 	size_t R = t->nr, C = t->nc;
 	for (size_t i = 0; i <= R; i++)
-		t->val[AUDIT_AT(t, i, C)] = 0;
+		a[AUDIT_AT(t, i, C)] = 0;
 	for (size_t j = 0; j < C; j++)
-		t->val[AUDIT_AT(t, R, j)] = 0;
+		a[AUDIT_AT(t, R, j)] = 0;
 	for (size_t i = 0; i < R; i++)
 		for (size_t j = 0; j < C; j++) {
-			long v = t->val[AUDIT_AT(t, i, j)];
-			t->val[AUDIT_AT(t, i, C)] += v;
-			t->val[AUDIT_AT(t, R, j)] += v;
-			t->val[AUDIT_AT(t, R, C)] += v;
+			long v = a[AUDIT_AT(t, i, j)];
+			a[AUDIT_AT(t, i, C)] += v;
+			a[AUDIT_AT(t, R, j)] += v;
+			a[AUDIT_AT(t, R, C)] += v;
 		}
-	/* The same for the true counts (kept for the caller's checks). */
-	for (size_t i = 0; i <= R; i++)
-		t->truth[AUDIT_AT(t, i, C)] = 0;
-	for (size_t j = 0; j < C; j++)
-		t->truth[AUDIT_AT(t, R, j)] = 0;
-	for (size_t i = 0; i < R; i++)
-		for (size_t j = 0; j < C; j++) {
-			long v = t->truth[AUDIT_AT(t, i, j)];
-			t->truth[AUDIT_AT(t, i, C)] += v;
-			t->truth[AUDIT_AT(t, R, j)] += v;
-			t->truth[AUDIT_AT(t, R, C)] += v;
-		}
+}
+
+static void margins(audit_table *t)
+{
+	sum_margins(t, t->val);
+	sum_margins(t, t->truth); /* kept for the caller's checks */
 }
 
 /* One line: n entries at base + k * step. Returns 1 if it suppressed. */
