@@ -222,6 +222,10 @@ int addrlimit_open(const struct sockaddr *sa, socklen_t len, struct addrlimit_ti
 		rc = -1;
 	} else {
 		i = probe(t->tag);
+		if (L.slots[i].used && L.slots[i].conns >= L.cfg.max_connections) {
+			rc = 1;
+			goto out;
+		}
 		if (!L.slots[i].used) {
 			if (full()) {
 				rc = -1;

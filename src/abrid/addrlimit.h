@@ -46,8 +46,12 @@ int addrlimit_enabled(void);
 /* Accept policy: 1 to accept a connection from sa, 0 to refuse (too many
  * open connections from that address, or no room for a new one). */
 int addrlimit_admit(const struct sockaddr *sa, socklen_t len);
-/* The connection started: counts it; fills t. 0, or -1 (no room: the
- * caller closes it). Not called for unlimited (Unix socket) clients. */
+/* The connection started: counts it and fills t (0); or -1, not counted
+ * (an unlimited client — Unix socket — or no room in the table); or 1,
+ * not counted, when the address already has max_connections open: the
+ * accept policy checks first, but connections accepted in one burst can
+ * pass it before any of them is counted here, so the caller closes this
+ * one. */
 int addrlimit_open(const struct sockaddr *sa, socklen_t len, struct addrlimit_ticket *t);
 void addrlimit_close(const struct addrlimit_ticket *t);
 /* A request on that connection: 0 = go on, > 0 = over the limit, retry

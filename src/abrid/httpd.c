@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,7 @@ static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_
 {
 	struct addrlimit_ticket *t;
 	const union MHD_ConnectionInfo *ci;
+	int rc;
 
 	if (!addrlimit_enabled())
 		return;
@@ -176,13 +178,23 @@ static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_
 	}
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	t = malloc(sizeof *t);
-	if (ci == NULL || t == NULL ||
-	    addrlimit_open(ci->client_addr, ci->client_addr->sa_family == AF_INET6
-	                                        ? (socklen_t)sizeof(struct sockaddr_in6)
-	                                        : (socklen_t)sizeof(struct sockaddr_in),
-	                   t) != 0) {
-		free(t); /* not limited (Unix socket), or no room: counted nowhere */
+	rc = (ci == NULL || t == NULL)
+	         ? -1
+	         : addrlimit_open(ci->client_addr,
+	                          ci->client_addr->sa_family == AF_INET6
+	                              ? (socklen_t)sizeof(struct sockaddr_in6)
+	                              : (socklen_t)sizeof(struct sockaddr_in),
+	                          t);
+	if (rc != 0) {
+		free(t); /* not counted anywhere */
 		t = NULL;
+	}
+	if (rc == 1) {
+		/* Over the address's limit (a burst got past the accept policy):
+		 * end it now; libmicrohttpd sees the shutdown and closes it. */
+		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci != NULL)
+			(void)shutdown(ci->connect_fd, SHUT_RDWR);
 	}
 	*socket_context = t;
 }

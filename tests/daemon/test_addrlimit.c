@@ -54,6 +54,8 @@ static void connections(void)
 		ok &= addrlimit_admit(SA(a)) && addrlimit_open(SA(a), &t[i]) == 0;
 	expect(ok, "three connections from one address are admitted");
 	expect(!addrlimit_admit(SA(a)), "the fourth from that address is refused (limit 3)");
+	expect(addrlimit_open(SA(a), &t[3]) == 1,
+	       "one that got past the accept policy in a burst is not counted (the caller ends it)");
 	a.sin_port = htons(40001);
 	expect(!addrlimit_admit(SA(a)), "another source port does not help");
 	expect(addrlimit_admit(SA(b)) && addrlimit_open(SA(b), &tb) == 0,
