@@ -73,6 +73,10 @@ char *abri_b64_encode(const uint8_t *p, size_t n);
 /* Strict decode; *out is malloc'd (also for n == 0). Rejects whitespace and
  * trailing garbage. */
 int abri_b64_decode(const char *s, uint8_t **out, size_t *out_len);
+/* The same strict decode of s[0..slen) for public bytes (ciphertext,
+ * signed lists): fast, but its timing depends on the input, so never for
+ * secrets. A NUL inside s is rejected like any other stray byte. */
+int abri_b64_decode_public(const char *s, size_t slen, uint8_t **out, size_t *out_len);
 /* Decode into a fixed-size destination: the decoded length must equal n. */
 int abri_b64_decode_exact(const char *s, uint8_t *dst, size_t n);
 

@@ -287,6 +287,8 @@ static void upload_ids(void)
 	CHECK_EQ(abri_upload_id_from_url("AAAAAAAAAAAAAAAAAAAAAAA", back), ABRI_ERR_INVALID);
 	CHECK_EQ(abri_upload_id_from_url("AAAAAAAAAAAAAAAAAAAA+A", back), ABRI_ERR_INVALID);
 	CHECK_EQ(abri_upload_id_from_url("AAAAAAAAAAAAAAAAAAAA==", back), ABRI_ERR_INVALID);
+	/* libsodium 1.0.18 alone would take a byte >= 0x80 for a letter. */
+	CHECK_EQ(abri_upload_id_from_url("\x80" "AAAAAAAAAAAAAAAAAAAAA", back), ABRI_ERR_INVALID);
 }
 
 int main(void)
