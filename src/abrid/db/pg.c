@@ -277,9 +277,11 @@ static enum pg_qs simple(struct pg *pg, const char *sql)
 	return qs;
 }
 
+/* Only when a transaction is open: a COMMIT that failed (serialization)
+ * has already ended it, and a ROLLBACK then only earns a warning. */
 static void rollback(struct pg *pg)
 {
-	if (pg->conn != NULL)
+	if (pg->conn != NULL && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(pg->conn, "ROLLBACK"));
 }
 
