@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "abri/common.h"
+#include "jsonread.h"
 #include "reqjson.h"
 
 static int fail(struct rj_result *res, enum ec code, const char *field)
@@ -15,7 +16,6 @@ static int fail(struct rj_result *res, enum ec code, const char *field)
 
 int rj_load(const char *body, size_t len, bool empty_ok, json_t **out, struct rj_result *res)
 {
-	json_error_t jerr;
 	json_t *j;
 
 	res->code = EC_NONE;
@@ -25,11 +25,10 @@ int rj_load(const char *body, size_t len, bool empty_ok, json_t **out, struct rj
 		*out = json_object();
 		return (*out != NULL) ? 0 : fail(res, EC_INTERNAL, NULL);
 	}
-	j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (j == NULL || !json_is_object(j)) {
-		json_decref(j);
+	/* What json_loadb(JSON_REJECT_DUPLICATES) takes, faster (jsonread.h). */
+	j = jsonread_object(body, len);
+	if (j == NULL)
 		return fail(res, EC_BAD_JSON, NULL);
-	}
 	*out = j;
 	return 0;
 }
@@ -51,7 +50,9 @@ static int parse_b64(const json_t *v, const struct rj_field *f, enum ec code, st
 	/* Reject before decoding what cannot fit: 4 chars per 3 bytes. */
 	if (json_string_length(v) / 4 > f->len / 3 + 1)
 		return fail(res, (f->too_long != EC_NONE) ? f->too_long : code, f->name);
-	if (abri_b64_decode(s, &p, &n) != ABRI_OK)
+	/* Variable-length fields are ciphertext or signed public lists: the
+	 * fast decoder (a 4 KiB report's envelope costs a tenth). */
+	if (abri_b64_decode_public(s, json_string_length(v), &p, &n) != ABRI_OK)
 		return fail(res, code, f->name);
 	if (n > f->len) {
 		free(p);
