@@ -47,6 +47,8 @@ static const struct key keys[] = {
     {"threads", K_UINT, OFF(threads), "2", 1, 256},
     {"max_connections", K_UINT, OFF(max_connections), "1024", 1, 1000000},
     {"connection_timeout", K_UINT, OFF(connection_timeout), "30", 1, 3600},
+    {"header_timeout", K_UINT, OFF(header_timeout), "10", 1, 3600},
+    {"request_timeout", K_UINT, OFF(request_timeout), "60", 1, 3600},
     {"max_body", K_SIZE, OFF(max_body), "1048576", 4096, 256ull * 1024 * 1024},
     {"max_padded", K_SIZE, OFF(max_padded), "262144", ABRI_BUCKET_MIN, 128ull * 1024 * 1024},
     {"pow_difficulty", K_UINT, OFF(pow_difficulty), "0", 0, 32},
@@ -298,6 +300,11 @@ static int check_whole(const struct abrid_config *cfg, char err[CONFIG_ERR_MAX])
 	if (cfg->max_body < ABRI_ATTACH_CHUNK_CT) {
 		set_err(err, 0, "max_body: must be at least %u to admit one upload chunk",
 		        ABRI_ATTACH_CHUNK_CT);
+		return -1;
+	}
+	if (cfg->header_timeout > cfg->request_timeout) {
+		set_err(err, 0, "header_timeout: must not exceed request_timeout (%u)",
+		        cfg->request_timeout);
 		return -1;
 	}
 	if (cfg->listen_port == 0 && cfg->listen_unix[0] == '\0') {

@@ -26,7 +26,9 @@ struct abrid_config {
 	char *quick_exit_url; /* where the web app's quick exit goes */
 	unsigned threads;
 	unsigned max_connections;
-	unsigned connection_timeout;
+	unsigned connection_timeout; /* seconds idle (reset by every byte) */
+	unsigned header_timeout;     /* seconds from accept or the previous request to headers in */
+	unsigned request_timeout;    /* seconds from the request line to the whole body */
 	size_t max_body;
 	size_t max_padded;
 	unsigned pow_difficulty;

@@ -2,6 +2,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "abrid.h"
 #include "addrlimit.h"
 #include "dbpool.h"
+#include "deadline.h"
 #include "httpd.h"
 #include "load.h"
 #include "log.h"
@@ -20,6 +23,14 @@
 #define CONNECTION_MEMORY 65536
 /* Longer targets are refused: no route is anywhere near this long. */
 #define TARGET_MAX 2048
+
+/* A connection's socket context, from NOTIFY_CONNECTION STARTED to
+ * CLOSED: its header deadline and, when limited, its address ticket. */
+struct conn_ctx {
+	struct deadline_entry deadline;
+	struct addrlimit_ticket ticket;
+	bool limited; /* ticket counted in addrlimit.h */
+};
 
 /* MHD tells us the raw request target (path and query exactly as sent)
  * before it unescapes anything: that is what staff clients sign. The
@@ -55,11 +66,24 @@ static const char *duration_bucket(const struct timespec *t0)
 	return ">=1s";
 }
 
+static struct conn_ctx *ctx_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
 	struct request *rq = *con_cls;
+	struct conn_ctx *c = ctx_of(conn);
 
+	/* Keep-alive: the next request's headers are due from now. (When
+	 * the connection is closing instead, CLOSED follows soon.) */
+	if (c != NULL)
+		deadline_rearm(&c->deadline);
 	if (rq == NULL)
 		return;
 	alog(ALOG_INFO, "%s %s %u %s%s", rq->method != NULL ? rq->method : "-",
@@ -74,15 +98,6 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
-/* The connection's ticket (addrlimit.h), NULL when it is not limited. */
-static const struct addrlimit_ticket *ticket_of(struct MHD_Connection *conn)
-{
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-
-	return ci != NULL ? ci->socket_context : NULL;
-}
-
 /* First call: headers are in. Refuse early what cannot succeed, and
  * refuse fast when overloaded: a 429/503 now costs almost nothing, a
  * request queued behind thousands costs memory and everyone's time. */
@@ -90,11 +105,13 @@ static enum MHD_Result first_call(struct request *rq)
 {
 	const char *cl =
 	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	const struct addrlimit_ticket *t = ticket_of(rq->conn);
+	struct conn_ctx *c = ctx_of(rq->conn);
 	unsigned wait;
 
 	rq->started = true;
-	if (t != NULL && (wait = addrlimit_request(t)) > 0) {
+	if (c != NULL)
+		deadline_headers_in(&c->deadline); /* covers a later suspension too */
+	if (c != NULL && c->limited && (wait = addrlimit_request(&c->ticket)) > 0) {
 		rq->retry_after = wait;
 		return reply_error(rq, EC_TOO_MANY_REQUESTS, NULL);
 	}
@@ -108,6 +125,22 @@ static enum MHD_Result first_call(struct request *rq)
 	if (cl != NULL && strtoull(cl, NULL, 10) > abrid.cfg.max_body)
 		return reply_error(rq, EC_BODY_TOO_LARGE, NULL);
 	return MHD_YES;
+}
+
+/* request_timeout, from the request line (rq->t0) to the whole body: a
+ * body trickled in a byte at a time resets connection_timeout forever.
+ * Only the upload is timed; a request waiting for the database is
+ * suspended and never gets here. MHD cannot answer mid-upload, so the
+ * caller ends the connection. */
+static bool upload_too_slow(const struct request *rq)
+{
+	struct timespec now;
+	int64_t ms;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(now.tv_sec - rq->t0.tv_sec) * 1000;
+	ms += (now.tv_nsec - rq->t0.tv_nsec) / 1000000;
+	return ms > (int64_t)abrid.cfg.request_timeout * 1000;
 }
 
 static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const char *url,
@@ -124,6 +157,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	if (!rq->started)
 		return first_call(rq);
 	if (*upload_data_size > 0) {
+		if (upload_too_slow(rq)) {
+			alog(ALOG_INFO, "request timed out");
+			return MHD_NO;
+		}
 		/* Past the limit we keep reading (MHD cannot answer mid-upload)
 		 * but keep nothing; the answer is 413 once the body is in. */
 		if (!rq->too_large && rq->body.len + *upload_data_size > abrid.cfg.max_body)
@@ -156,47 +193,72 @@ static enum MHD_Result accept_cb(void *cls, const struct sockaddr *addr, socklen
 	return addrlimit_admit(addr, addrlen) ? MHD_YES : MHD_NO;
 }
 
-/* Connection start/end: count it under its tag; the ticket is the
- * connection's socket context. */
+/* Counts the connection under its address's tag (addrlimit.h): 0, 1 when
+ * the address is over its limit, -1 when not counted (Unix socket, table
+ * full, limits off). */
+static int open_ticket(struct MHD_Connection *conn, struct addrlimit_ticket *t)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	if (!addrlimit_enabled())
+		return -1;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci == NULL)
+		return -1;
+	return addrlimit_open(ci->client_addr,
+	                      ci->client_addr->sa_family == AF_INET6
+	                          ? (socklen_t)sizeof(struct sockaddr_in6)
+	                          : (socklen_t)sizeof(struct sockaddr_in),
+	                      t);
+}
+
+static void connection_closed(void **socket_context)
+{
+	struct conn_ctx *c = *socket_context;
+
+	if (c == NULL)
+		return;
+	/* MHD closes the descriptor only after this returns (deadline.c). */
+	deadline_remove(&c->deadline);
+	if (c->limited)
+		addrlimit_close(&c->ticket);
+	free(c);
+	*socket_context = NULL;
+}
+
+/* Connection start/end, on every listener whether or not addresses are
+ * limited: its header deadline, and its count under its address's tag.
+ * The context is one fixed-size allocation per connection. */
 static void connection_cb(void *cls, struct MHD_Connection *conn, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-	struct addrlimit_ticket *t;
 	const union MHD_ConnectionInfo *ci;
+	struct conn_ctx *c;
 	int rc;
 
-	if (!addrlimit_enabled())
-		return;
 	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
-		t = *socket_context;
-		if (t != NULL) {
-			addrlimit_close(t);
-			free(t);
-			*socket_context = NULL;
-		}
+		connection_closed(socket_context);
 		return;
 	}
-	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	t = malloc(sizeof *t);
-	rc = (ci == NULL || t == NULL)
-	         ? -1
-	         : addrlimit_open(ci->client_addr,
-	                          ci->client_addr->sa_family == AF_INET6
-	                              ? (socklen_t)sizeof(struct sockaddr_in6)
-	                              : (socklen_t)sizeof(struct sockaddr_in),
-	                          t);
-	if (rc != 0) {
-		free(t); /* not counted anywhere */
-		t = NULL;
+	*socket_context = NULL;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci == NULL)
+		return; /* cannot happen for a started connection */
+	c = calloc(1, sizeof *c);
+	if (c == NULL) {
+		/* Without a deadline it could be held forever: end it now;
+		 * libmicrohttpd sees the shutdown and closes it. */
+		(void)shutdown(ci->connect_fd, SHUT_RDWR);
+		return;
 	}
-	if (rc == 1) {
-		/* Over the address's limit (a burst got past the accept policy):
-		 * end it now; libmicrohttpd sees the shutdown and closes it. */
-		ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-		if (ci != NULL)
-			(void)shutdown(ci->connect_fd, SHUT_RDWR);
-	}
-	*socket_context = t;
+	rc = open_ticket(conn, &c->ticket);
+	c->limited = (rc == 0);
+	deadline_add(&c->deadline, ci->connect_fd);
+	*socket_context = c;
+	/* Over the address's limit (a burst got past the accept policy): end
+	 * it now. */
+	if (rc == 1)
+		(void)shutdown(ci->connect_fd, SHUT_RDWR);
 }
 
 struct MHD_Daemon *httpd_start(int listen_fd)

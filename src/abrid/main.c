@@ -10,6 +10,7 @@
 #include "abrid.h"
 #include "addrlimit.h"
 #include "dbpool.h"
+#include "deadline.h"
 #include "httpd.h"
 #include "listen.h"
 #include "log.h"
@@ -152,6 +153,12 @@ static int serve(void)
 	}
 	if (start_addrlimit(err) != 0)
 		goto out;
+	/* Before the listeners: their first connection needs the table. */
+	deadline_init(abrid.cfg.header_timeout);
+	if (deadline_start() != 0) {
+		(void)snprintf(err, sizeof err, "cannot start the header deadline thread");
+		goto out;
+	}
 	if (dbpool_start(abrid.cfg.db_workers) != 0) {
 		(void)snprintf(err, sizeof err, "cannot start the database workers");
 		goto out;
@@ -183,6 +190,7 @@ out:
 	dbpool_stop();
 	httpd_stop(tcp);
 	httpd_stop(unx);
+	deadline_stop(); /* after the listeners: their connections are gone */
 	addrlimit_free();
 	if (tcp == NULL && tcp_fd >= 0)
 		(void)close(tcp_fd);

@@ -30,6 +30,8 @@ static void test_defaults(void)
 	CHECK(c.threads == 2);
 	CHECK(c.max_connections == 1024);
 	CHECK(c.connection_timeout == 30);
+	CHECK(c.header_timeout == 10);
+	CHECK(c.request_timeout == 60);
 	CHECK(c.max_body == 1048576);
 	CHECK(c.max_padded == 262144);
 	CHECK(c.pow_difficulty == 0);
@@ -121,6 +123,10 @@ static void test_errors(void)
 	expect_error(REQUIRED "max_padded = 5000\n", "max_padded");
 	expect_error(REQUIRED "max_body = 4096\n", "max_body");
 	expect_error(REQUIRED "listen_port = 0\n", "no listener");
+	expect_error(REQUIRED "header_timeout = 0\n", "line 3: header_timeout");
+	expect_error(REQUIRED "request_timeout = 3601\n", "line 3: request_timeout");
+	expect_error(REQUIRED "header_timeout = 30\nrequest_timeout = 20\n",
+	             "header_timeout: must not exceed request_timeout (20)");
 	expect_error(REQUIRED "user = a\x01b\n", "line 3: control character");
 	expect_error(REQUIRED "quick_exit_url = javascript:alert(1)\n", "line 3: quick_exit_url");
 	expect_error(REQUIRED "quick_exit_url = https://\n", "line 3: quick_exit_url");

@@ -6,8 +6,17 @@
 #                               print "closed" if the server hung up
 #   flood.py pending PORT       hold one request mid-body (print "holding"),
 #                               finish it when stdin gets a line
+#   flood.py deadlines PORT H [UNIX]
+#                               at once, each in a thread (H = header_timeout):
+#                               headers trickled a byte every 0.5 s (TCP, and
+#                               the Unix socket UNIX if given), a body trickled
+#                               a byte every 0.5 s, and a keep-alive connection
+#                               used again after 0.5 s, then left idle H + 1 s;
+#                               one line per case (see deadlines())
+import select
 import socket
 import sys
+import threading
 import time
 
 
@@ -74,6 +83,118 @@ def pending(port):
     print(s.recv(200).split(b"\r\n")[0].decode())
 
 
+def connect(addr):
+    s = socket.socket(socket.AF_UNIX if isinstance(addr, str) else socket.AF_INET)
+    s.connect(addr)
+    return s
+
+
+def trickle(s, data, limit):
+    """Sends data a byte every 0.5 s until the server ends the connection
+    (EOF or reset) or limit seconds pass. Returns (outcome, seconds from
+    the start, bytes trickled): outcome "closed", "answered" (it sent
+    something instead of just closing) or "open"."""
+    t0 = time.monotonic()
+    for i, b in enumerate(data):
+        try:
+            s.sendall(bytes([b]))
+        except OSError:
+            return "closed", time.monotonic() - t0, i
+        r, _, _ = select.select([s], [], [], 0.5)
+        if r:
+            try:
+                got = s.recv(100)
+            except OSError:
+                got = b""
+            return ("answered" if got else "closed"), time.monotonic() - t0, i + 1
+        if time.monotonic() - t0 > limit:
+            break
+    return "open", time.monotonic() - t0, len(data)
+
+
+def trickle_headers(addr):
+    s = connect(addr)
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    r = trickle(s, b"X-Slow: " + b"a" * 100, 8)
+    s.close()
+    return r
+
+
+def trickle_body(addr):
+    s = connect(addr)
+    s.sendall(b"POST /v1/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 100000\r\n\r\n")
+    r = trickle(s, b"{" + b" " * 100, 8)
+    s.close()
+    return r
+
+
+def get(s):
+    """One GET /healthz on s; the status code, or "closed"."""
+    try:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        s.settimeout(5)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = s.recv(4096)
+            if not chunk:
+                return "closed"
+            head += chunk
+    except OSError:
+        return "closed"
+    top, _, rest = head.partition(b"\r\n\r\n")
+    for line in top.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            n = int(line.split(b":")[1]) - len(rest)
+            while n > 0:
+                chunk = s.recv(n)
+                if not chunk:
+                    return "closed"
+                n -= len(chunk)
+    return top.split(b" ")[1].decode()
+
+
+def keepalive(addr, h):
+    """(first, second after 0.5 s, seconds idle until the server closed,
+    a request sent h + 1 s after the second, one on a new connection)."""
+    s = connect(addr)
+    first = get(s)
+    time.sleep(0.5)
+    second = get(s)
+    t0 = time.monotonic()
+    s.settimeout(None)
+    r, _, _ = select.select([s], [], [], h + 3)
+    idle = time.monotonic() - t0 if r else -1
+    time.sleep(max(0, t0 + h + 1 - time.monotonic()))
+    late = get(s)
+    s.close()
+    s = connect(addr)
+    fresh = get(s)
+    s.close()
+    return first, second, idle, late, fresh
+
+
+def deadlines(port, h, unix_path):
+    tcp = ("127.0.0.1", port)
+    cases = {"headers_tcp": (trickle_headers, tcp), "body": (trickle_body, tcp),
+             "keepalive": (lambda a: keepalive(a, h), tcp)}
+    if unix_path:
+        cases["headers_unix"] = (trickle_headers, unix_path)
+    out = {}
+
+    def run(name, fn, addr):
+        out[name] = fn(addr)
+
+    threads = [threading.Thread(target=run, args=(n, f, a)) for n, (f, a) in cases.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in cases:
+        print(name, " ".join(("%.1f" % v) if isinstance(v, float) else str(v)
+                             for v in out[name]))
+
+
 if __name__ == "__main__":
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "conns":
@@ -82,3 +203,5 @@ if __name__ == "__main__":
         slowloris(port, float(sys.argv[3]))
     elif mode == "pending":
         pending(port)
+    elif mode == "deadlines":
+        deadlines(port, float(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Floods on loopback, bounded: per-address connection and request limits
-# (keyed tags, memory only), slow-loris timeout, the fast 503 when too many
+# (keyed tags, memory only), slow-loris deadlines, the fast 503 when too many
 # requests are in progress, the proof-of-work difficulty rising with the
 # submission rate, and memory that stays flat across connection floods.
 export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
@@ -55,12 +55,57 @@ for i in $(seq 1 10); do codes+="$(tcp_status "$TCP/healthz") "; done
 [ "$(echo "$codes" | tr ' ' '\n' | grep -c '^200$')" = 10 ] || fail "addr_limits = 0 still limits: $codes"
 ok "addr_limits = 0 turns the per-address limits off (proxy / onion deployments)"
 
-# 3. Slow-loris: a request that never finishes its headers is cut off.
-restart connection_timeout=2
-r=$($PY slowloris "$PORT" 6)
-echo "  tried: half a request line, then silence for up to 6 s (connection_timeout = 2): $r"
-[ "$r" = closed ] || fail "the slow connection was kept open"
-ok "a slow-loris connection is closed after connection_timeout"
+# 3. Slow-loris: deadlines for the headers (header_timeout, from accept or
+# the end of the previous request) and the body (request_timeout, from the
+# request line), which connection_timeout (idle, reset by every byte) is
+# not. All cases at once (flood.py deadlines); with per-address limits on,
+# then off (connections then have no address ticket, only the deadline).
+# deadlines H R: checks the lines of `flood.py deadlines` for
+# header_timeout H, request_timeout R, connection_timeout 5.
+deadlines() {
+  local h=$1 r=$2 name a b c d e from
+  from=$(($(wc -l <"$T/abrid.log") + 1))
+  $PY deadlines "$PORT" "$h" "$T/abrid.sock" >"$T/deadlines"
+  while read -r name a b c d e; do
+    case $name in
+      headers_*)
+        echo "  tried ($name): a request line, then a header byte every 0.5 s: $a after $b s, $c bytes trickled"
+        [ "$a" = closed ] || fail "$name: $a after $b s"
+        awk -v t="$b" -v h="$h" 'BEGIN { exit !(t >= h - 0.5 && t <= h + 2 && t < 5) }' \
+          || fail "$name: closed after $b s, wanted ${h} s (+1 for the sweep; connection_timeout 5 cannot have fired)"
+        [ "$c" -ge 2 ] || fail "$name: only $c bytes sent"
+        ;;
+      body)
+        echo "  tried (body): headers with Content-Length 100000, then a body byte every 0.5 s: $a after $b s, $c bytes"
+        [ "$a" = closed ] || fail "body: $a after $b s"
+        awk -v t="$b" -v r="$r" 'BEGIN { exit !(t >= r - 0.5 && t <= r + 2) }' \
+          || fail "body: closed after $b s, wanted ${r}..$((r + 2)) s"
+        ;;
+      keepalive)
+        echo "  tried (keep-alive): GET, GET again after 0.5 s: $a, $b; closed after $c s idle; GET after $((h + 1)) s idle: $d; on a new connection: $e"
+        [ "$a" = 200 ] && [ "$b" = 200 ] || fail "keep-alive reuse after 0.5 s: $a $b"
+        awk -v t="$c" -v h="$h" 'BEGIN { exit !(t >= h - 0.5 && t <= h + 2) }' \
+          || fail "idle keep-alive connection closed after $c s, wanted ${h} s"
+        [ "$d" = closed ] && [ "$e" = 200 ] || fail "after idling: $d, new connection: $e"
+        ;;
+      *) fail "deadlines: $name $a $b $c $d $e" ;;
+    esac
+  done <"$T/deadlines"
+  [ "$(wc -l <"$T/deadlines")" = 4 ] || fail "deadlines: $(cat "$T/deadlines")"
+  tail -n +"$from" "$T/abrid.log" >"$T/deadlines.log"
+  grep -q 'info: request timed out$' "$T/deadlines.log" || fail "no 'request timed out' in the log"
+  grep -q 'header_timeout: connections ended without request headers' "$T/deadlines.log" \
+    || fail "no header_timeout line in the log"
+  [ "$(tcp_status "$TCP/healthz")" = 200 ] || fail "healthz after the slow clients"
+}
+restart connection_timeout=5 header_timeout=2 request_timeout=3
+deadlines 2 3
+ok "headers trickled a byte every 0.5 s are cut at header_timeout (TCP and the Unix socket), not kept until connection_timeout"
+ok "a body trickled a byte every 0.5 s is cut at request_timeout (logged 'request timed out')"
+ok "keep-alive: reused within header_timeout; idle past it, closed by abrid (clients reconnect), a new connection is served"
+restart addr_limits=0 connection_timeout=5 header_timeout=1 request_timeout=2
+deadlines 1 2
+ok "the same with addr_limits = 0 (header_timeout 1, request_timeout 2)"
 
 # 4. Too many requests in progress: fast 503 with Retry-After.
 restart max_pending=1 connection_timeout=10
