@@ -17,7 +17,8 @@
 #      abrid's listeners); the ratio abrid / pgbench; CPU per submission;
 #   3. abrid at half its peak rate (open loop): p50/p99/p999, and pgbench
 #      at the same rate;
-#   4. abrid's VmHWM, then VmRSS with 10,000 idle slow connections held;
+#   4. abrid's VmHWM, then 10,000 idle slow connections: with the default
+#      header_timeout (they are cut), then held (VmRSS);
 #   5. listener side: `abri cases` over every case now stored, `abri show`
 #      of 100 cases; `abri audit report --records` over 100,000 synthetic
 #      statistics records.
@@ -60,7 +61,7 @@ if [ "$(ulimit -Sn)" != unlimited ] && [ "$(ulimit -Sn)" -lt "$want" ]; then
   echo "# RLIMIT_NOFILE is $(ulimit -Sn): holding $IDLE idle connections instead" >&2
 fi
 
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 # shellcheck source=tests/harness/env.sh
 source "$ABRI_SRC/tests/harness/env.sh"
 abri_env_up >/dev/null
@@ -242,9 +243,23 @@ echo "pgbench at ${HALF}/s: $PGR"
 HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$ABRID_PID/status")
 
 # ---- 4. idle slow connections ----------------------------------------------
+# a) As deployed: header_timeout (10 s by default) ends every connection
+#    that has not sent its headers, whatever it trickles.
+"$LOADGEN" --server "$URL" --idle "$IDLE" --hold 30 --interval 5 --pid "$ABRID_PID" --json \
+  >"$T/idle-cut.json" || true
+echo "idle, default header_timeout: $(cat "$T/idle-cut.json")"
+curl -fsS -o /dev/null "$URL/healthz" || fail "abrid does not answer after the idle test"
+# b) The memory they cost while held: the same clients with the deadlines
+#    at their maximum, so that all of them stay for the 30 s.
+abrid_stop
+cat >>"$T/abrid.conf" <<CONF
+header_timeout = 3600
+request_timeout = 3600
+CONF
+abrid_start
 "$LOADGEN" --server "$URL" --idle "$IDLE" --hold 30 --interval 5 --pid "$ABRID_PID" --json >"$T/idle.json" ||
   true
-echo "idle: $(cat "$T/idle.json")"
+echo "idle, header_timeout 3600: $(cat "$T/idle.json")"
 # abrid still serves after the idle connections are gone.
 curl -fsS -o /dev/null "$URL/healthz" || fail "abrid does not answer after the idle test"
 
@@ -284,7 +299,8 @@ half peak (${HALF}/s)  p50 $(printf %.1f "$(j .p50_ms "$T/half.json")") ms, p99 
  ... pgbench -R     $PGR
  ... split         p50 $(printf %.1f "$(j .p50_ms "$T/half-split.json")") ms, p99 $(printf %.1f "$(j .p99_ms "$T/half-split.json")") ms, p999 $(printf %.1f "$(j .p999_ms "$T/half-split.json")") ms (16 connections over TCP + Unix); errors $(jq -c .errors "$T/half-split.json")
 abrid VmHWM        $((HWM / 1024)) MiB after the load runs
-idle connections   $(j .open_at_end "$T/idle.json") of $IDLE held 30 s, abrid max VmRSS $(( $(j .max_vmrss_kib "$T/idle.json") / 1024 )) MiB   (target < 64 MiB)
+idle connections   $(j .open_at_end "$T/idle.json") of $IDLE held 30 s, abrid max VmRSS $(( $(j .max_vmrss_kib "$T/idle.json") / 1024 )) MiB   (target < 64 MiB; header_timeout 3600)
+ ... as deployed   $(j .open_at_end "$T/idle-cut.json") of $IDLE still open after 30 s (header_timeout 10), abrid max VmRSS $(( $(j .max_vmrss_kib "$T/idle-cut.json") / 1024 )) MiB
 abri cases         $LISTED cases in $CASES_S s
 abri show          $SHOW_EACH ms per case (average of $SHOW)
 abri audit report  $RECORDS records in $REPORT_S s

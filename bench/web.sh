@@ -25,7 +25,7 @@ command -v node >/dev/null || { echo "bench/web.sh: node is missing" >&2; exit 1
 scripts=("$@")
 [ ${#scripts[@]} -gt 0 ] || scripts=("$ROOT/bench/web-kdf.mjs" "$ROOT/bench/web-weight.mjs")
 
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 # shellcheck source=tests/harness/env.sh
 source "$ABRI_SRC/tests/harness/env.sh"
 abri_env_up >/dev/null

@@ -9,7 +9,7 @@
 #   4. truncated and garbage requests cut at random points: abrid stays
 #      up, the database is unchanged, a valid submission still works.
 # Each part prints what it tried and what it checked.
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 source "$(dirname "$0")/../harness/env.sh"
 SRV="unix:$T/abrid.sock"
 rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }

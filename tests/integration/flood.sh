@@ -3,7 +3,7 @@
 # (keyed tags, memory only), slow-loris deadlines, the fast 503 when too many
 # requests are in progress, the proof-of-work difficulty rising with the
 # submission rate, and memory that stays flat across connection floods.
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 source "$(dirname "$0")/../harness/env.sh"
 PY="python3 $(dirname "$0")/flood.py"
 PORT=$ABRI_TEST_PORT

@@ -3,7 +3,7 @@
 # to start on an outdated schema, TCP on loopback with the security
 # headers, JSON errors for unknown paths and methods, proof of work,
 # idempotent retries, and recovery after PostgreSQL restarts.
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 source "$(dirname "$0")/../harness/env.sh"
 SRV="unix:$T/abrid.sock"
 rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }

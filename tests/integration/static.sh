@@ -3,7 +3,7 @@
 # in the sanitizer stage): a hand-made web_root with a precompressed copy,
 # a dotfile and symlinks, fetched with curl --path-as-is. The web app
 # itself is tested in Chromium by web.sh.
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 source "$(dirname "$0")/../harness/env.sh"
 URL=http://127.0.0.1:$ABRI_TEST_PORT
 CSP="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; media-src blob:; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

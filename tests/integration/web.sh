@@ -22,7 +22,7 @@ if [ -n "$missing" ]; then
   exit 77
 fi
 
-export ABRI_TEST_PORT=$((20000 + RANDOM % 20000))
+export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 source "$(dirname "$0")/../harness/env.sh"
 
 abri_env_up
