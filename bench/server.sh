@@ -69,15 +69,25 @@ abri_env_up >/dev/null
 # The benchmark's abrid: proof of work off (a submission here carries none),
 # no per-address limits (every client is 127.0.0.1), room for the idle
 # connections.
+# set_conf KEY VALUE: abrid.conf refuses a key set twice.
+set_conf() {
+  if grep -q "^$1 = " "$T/abrid.conf"; then
+    sed -i "s|^$1 = .*|$1 = $2|" "$T/abrid.conf"
+  else
+    echo "$1 = $2" >>"$T/abrid.conf"
+  fi
+}
 abrid_stop
-sed -i "s|^threads = .*|threads = $THREADS|" "$T/abrid.conf"
-cat >>"$T/abrid.conf" <<CONF
-pow_difficulty = 0
-pow_load_threshold = 0
-addr_limits = 0
-max_connections = $((IDLE + 512))
-db_workers = $THREADS
-CONF
+set_conf threads "$THREADS"
+set_conf pow_difficulty 0
+set_conf pow_load_threshold 0
+set_conf addr_limits 0
+set_conf max_connections $((IDLE + 512))
+set_conf db_workers "$THREADS"
+# The load generators connect first and wait for their start while
+# pgbench runs (up to ~15 s): no header deadline for the load phases.
+set_conf header_timeout 60
+set_conf request_timeout 60
 abrid_start
 URL=http://127.0.0.1:$ABRI_TEST_PORT
 LG=("$LOADGEN" --server "$URL" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" --pid "$ABRID_PID" --json)
@@ -137,7 +147,7 @@ declare -A ab_n=([tcp]=0 [split]=0) ab_s=([tcp]=0 [split]=0) ab_cpu=([tcp]=0 [sp
 pgbench_round() {
   local r=$1 x0 x1 c0 c1 n tps f
   x0=$(abri_db "select txid_current()"); c0=$(cpu_pg)
-  pgbench -n -M prepared -c "$THREADS" -j "$THREADS" -T "$ROUND_SECS" --max-tries 4 \
+  pgbench -n -M prepared -c "$THREADS" -j "$THREADS" -T "$ROUND_SECS" --max-tries 8 \
     -D "env=\\x$envhex" -f "$ABRI_SRC/bench/pgbench-submission.sql" "$DSN" >"$T/pgbench-$r.out" 2>&1 ||
     fail "pgbench: $(tail -n 5 "$T/pgbench-$r.out")"
   c1=$(cpu_pg); x1=$(abri_db "select txid_current()")
@@ -231,7 +241,7 @@ echo "half rate, split: $(jq -c . "$T/half-split.json")"
 # The same rate straight into PostgreSQL: pgbench -R, per-transaction log
 # (latency from the scheduled start, as loadgen's open loop).
 x0=$(abri_db "select txid_current()")
-pgbench -n -M prepared -c "$THREADS" -j "$THREADS" -T "$SECS" -R "$HALF" --max-tries 4 -l \
+pgbench -n -M prepared -c "$THREADS" -j "$THREADS" -T "$SECS" -R "$HALF" --max-tries 8 -l \
   --log-prefix "$T/pgrate" -D "env=\\x$envhex" -f "$ABRI_SRC/bench/pgbench-submission.sql" "$DSN" \
   >"$T/pgbench-rate.out" 2>&1 || fail "pgbench -R: $(tail -n 5 "$T/pgbench-rate.out")"
 x1=$(abri_db "select txid_current()")
@@ -245,6 +255,9 @@ HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$ABRID_PID/status")
 # ---- 4. idle slow connections ----------------------------------------------
 # a) As deployed: header_timeout (10 s by default) ends every connection
 #    that has not sent its headers, whatever it trickles.
+abrid_stop
+set_conf header_timeout 10
+abrid_start
 "$LOADGEN" --server "$URL" --idle "$IDLE" --hold 30 --interval 5 --pid "$ABRID_PID" --json \
   >"$T/idle-cut.json" || true
 echo "idle, default header_timeout: $(cat "$T/idle-cut.json")"
@@ -252,10 +265,8 @@ curl -fsS -o /dev/null "$URL/healthz" || fail "abrid does not answer after the i
 # b) The memory they cost while held: the same clients with the deadlines
 #    at their maximum, so that all of them stay for the 30 s.
 abrid_stop
-cat >>"$T/abrid.conf" <<CONF
-header_timeout = 3600
-request_timeout = 3600
-CONF
+set_conf header_timeout 3600
+set_conf request_timeout 3600
 abrid_start
 "$LOADGEN" --server "$URL" --idle "$IDLE" --hold 30 --interval 5 --pid "$ABRID_PID" --json >"$T/idle.json" ||
   true
@@ -282,6 +293,10 @@ tm "$ABRI" audit report --year 2026 --records "$T/records.json" --out "$T/report
   fail "abri audit report: $(tail -n 3 "$T/report.out")"
 REPORT_S=$TM
 echo "abri audit report: $RECORDS records in $REPORT_S s"
+
+# abrid's warnings and errors during the run (a 503 says why here).
+echo "abrid warnings and errors (count, message):"
+grep -E ': (warn|error): ' "$T/abrid.log" | grep -v 'running as root' | sort | uniq -c | sort -rn | head -n 10 || true
 
 # ---- summary -----------------------------------------------------------------
 j() { jq -r "$1" "$2"; }
