@@ -48,7 +48,7 @@ static const struct key keys[] = {
     {"max_connections", K_UINT, OFF(max_connections), "1024", 1, 1000000},
     {"connection_timeout", K_UINT, OFF(connection_timeout), "30", 1, 3600},
     {"header_timeout", K_UINT, OFF(header_timeout), "10", 1, 3600},
-    {"request_timeout", K_UINT, OFF(request_timeout), "60", 1, 3600},
+    {"request_timeout", K_UINT, OFF(request_timeout), "120", 1, 3600},
     {"max_body", K_SIZE, OFF(max_body), "1048576", 4096, 256ull * 1024 * 1024},
     {"max_padded", K_SIZE, OFF(max_padded), "262144", ABRI_BUCKET_MIN, 128ull * 1024 * 1024},
     {"pow_difficulty", K_UINT, OFF(pow_difficulty), "0", 0, 32},

@@ -31,7 +31,7 @@ static void test_defaults(void)
 	CHECK(c.max_connections == 1024);
 	CHECK(c.connection_timeout == 30);
 	CHECK(c.header_timeout == 10);
-	CHECK(c.request_timeout == 60);
+	CHECK(c.request_timeout == 120);
 	CHECK(c.max_body == 1048576);
 	CHECK(c.max_padded == 262144);
 	CHECK(c.pow_difficulty == 0);
