@@ -378,12 +378,8 @@ int abri_upload_id_from_url(const char *s, uint8_t id[ABRI_UPLOAD_ID_BYTES])
 {
 	size_t bin_len;
 	const char *end;
-	unsigned high = 0;
 
-	/* Bytes >= 0x80: libsodium 1.0.18 would take some (see abri_b64_decode). */
-	for (size_t i = 0; s[i] != '\0'; i++)
-		high |= (unsigned char)s[i];
-	if (strlen(s) != ABRI_UPLOAD_ID_URL_CHARS || (high & 0x80) ||
+	if (strlen(s) != ABRI_UPLOAD_ID_URL_CHARS || abri_has_high_byte(s, ABRI_UPLOAD_ID_URL_CHARS) ||
 	    sodium_base642bin(id, ABRI_UPLOAD_ID_BYTES, s, ABRI_UPLOAD_ID_URL_CHARS, NULL, &bin_len,
 	                      &end, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
 	    bin_len != ABRI_UPLOAD_ID_BYTES || *end != '\0')

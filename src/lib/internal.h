@@ -23,6 +23,10 @@ int abri_name_valid(const char *s, size_t len);
 /* Strict UTF-8 decoding of one code point at s[*pos] (no overlongs, no
  * surrogates, nothing above U+10FFFF). Advances *pos. -1 when invalid. */
 int32_t abri_utf8_next(const uint8_t *s, size_t len, size_t *pos);
+/* 1 if s[0..n) holds a byte >= 0x80, looking at every byte whatever it
+ * finds (for base64 of secrets: libsodium 1.0.18 takes some of those
+ * bytes for letters). */
+int abri_has_high_byte(const char *s, size_t n);
 
 /* Number of bytes of the inner message that its signature covers (the
  * first eight fields); 0 if pt does not hold nine well-formed fields. */
