@@ -4,6 +4,7 @@
  * frees what it built. */
 #include <errno.h>
 #include <math.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -299,6 +300,16 @@ static json_t *literal(struct jr *r)
 	return NULL;
 }
 
+/* An unescaped copy can hold a lookup key: wiped like jansson's own
+ * strings (abri_init's json_wipe_free). */
+static void release(char *owned, size_t len)
+{
+	if (owned == NULL)
+		return;
+	sodium_memzero(owned, len);
+	free(owned);
+}
+
 static json_t *value(struct jr *r);
 
 static json_t *object(struct jr *r)
@@ -320,22 +331,22 @@ static json_t *object(struct jr *r)
 		if (r->p >= r->end || *r->p != '"' || string(r, &k, &klen, &owned) != 0)
 			goto bad;
 		if (json_object_getn(o, k, klen) != NULL) {
-			free(owned);
+			release(owned, klen);
 			goto bad;
 		}
 		skip_ws(r);
 		if (r->p >= r->end || *r->p != ':') {
-			free(owned);
+			release(owned, klen);
 			goto bad;
 		}
 		r->p++;
 		skip_ws(r);
 		v = value(r);
 		if (v == NULL || json_object_setn_new_nocheck(o, k, klen, v) != 0) {
-			free(owned);
+			release(owned, klen);
 			goto bad;
 		}
-		free(owned);
+		release(owned, klen);
 		skip_ws(r);
 		if (r->p < r->end && *r->p == ',') {
 			r->p++;
@@ -403,7 +414,7 @@ static json_t *value(struct jr *r)
 		if (string(r, &s, &len, &owned) != 0)
 			return NULL;
 		v = json_stringn_nocheck(s, len);
-		free(owned);
+		release(owned, len);
 		break;
 	default:
 		v = (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) ? number(r) : literal(r);
