@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* POST /v1/cases: a new case. Everything happens in one transaction:
- * deduplication of a retry, the list check, spending the challenge, the
- * case and its first envelope. The 201 is queued only after COMMIT, so an
- * acknowledged report is never lost. */
+/* POST /v1/cases: a new case. Everything happens in one READ COMMITTED
+ * transaction: deduplication of a retry, the list check, spending the
+ * challenge, the case and its first envelope; the unique keys (lookup
+ * hash, submission tag, envelope hash, spent challenge) decide every race.
+ * The 201 is queued only after COMMIT, so an acknowledged report is never
+ * lost. */
 #include <sodium.h>
 #include <string.h>
 
@@ -66,7 +68,7 @@ static enum pg_qs checks(struct pg *pg, struct create *cr)
 	qs = submission_gate(pg, cr->info, cr->pow, GATE_RECEIPT | GATE_POW, &cr->err);
 	if (qs != PG_OK)
 		return qs;
-	qs = pg_select_case_by_lookup(pg, cr->lookup, &existing);
+	qs = pg_select_case_by_lookup(pg, cr->lookup, false, &existing);
 	if (qs == PG_OK)
 		cr->err = EC_CASE_EXISTS;
 	return (qs == PG_NONE) ? PG_OK : ((qs < 0) ? qs : PG_NONE);
@@ -85,6 +87,21 @@ static enum pg_qs create_txn(struct pg *pg, void *cls)
 	if (qs < 0 || found)
 		return (qs < 0) ? qs : PG_NONE;
 	qs = checks(pg, cr);
+	/* Under READ COMMITTED a twin of this submission (the client's retry
+	 * of a request still in flight) can commit after our dedupe: its
+	 * spent challenge or its envelope then shows up in the checks. Look
+	 * again before calling it a conflict. */
+	if (qs == PG_NONE && (cr->err == EC_CHALLENGE_SPENT || cr->err == EC_ENVELOPE_EXISTS)) {
+		enum ec err = cr->err;
+
+		cr->err = EC_NONE;
+		qs = dedupe(pg, cr, &found);
+		if (qs < 0)
+			return qs;
+		if (!found)
+			cr->err = err;
+		return PG_NONE;
+	}
 	if (qs != PG_OK)
 		return qs;
 	for (int i = 0; i < CASE_REF_ATTEMPTS; i++) {
@@ -143,7 +160,7 @@ enum MHD_Result h_cases_create(struct request *rq)
 	sodium_memzero(lookup_key, sizeof lookup_key);
 	submission_tag(cr.tag, sid);
 	pg = pg_get();
-	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, create_txn, &cr) : PG_SOFT;
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE_RC, create_txn, &cr) : PG_SOFT;
 	rj_free(spec);
 	if (qs < 0)
 		return reply_pg_error(rq, qs);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/cases/messages: a reporter's follow-up, found by lookup key.
- * Same checks and single transaction as a new case. */
+ * Same checks as a new case, in one READ COMMITTED transaction that locks
+ * the case first (messages to one case go one at a time). */
 #include <sodium.h>
 #include <string.h>
 #include <time.h>
@@ -51,38 +52,45 @@ static enum pg_qs dedupe(struct pg *pg, struct message *m, bool *found)
 	return PG_OK;
 }
 
-/* Case, list and proof of work; PG_NONE with m->err on a client error. */
-static enum pg_qs checks(struct pg *pg, struct message *m)
+/* The case, locked until commit: a twin of this submission (the client's
+ * retry of a request still in flight) holds the lock until it commits, so
+ * the dedupe that follows sees it. *case_err: why it takes no message. */
+static enum pg_qs lock_case(struct pg *pg, struct message *m, enum ec *case_err)
 {
-	enum pg_qs qs;
+	enum pg_qs qs = pg_select_case_by_lookup(pg, m->lookup, true, &m->c);
 
-	qs = pg_select_case_by_lookup(pg, m->lookup, &m->c);
+	*case_err = EC_NONE;
 	if (qs == PG_NONE)
-		m->err = EC_CASE_NOT_FOUND;
+		*case_err = EC_CASE_NOT_FOUND;
 	else if (qs == PG_OK && 0 == strcmp(m->c.state, "erased"))
-		m->err = EC_CASE_ERASED;
-	if (qs < 0 || m->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
-	return submission_gate(pg, m->info, m->pow, GATE_RECEIPT | GATE_POW, &m->err);
+		*case_err = EC_CASE_ERASED;
+	return (qs < 0) ? qs : PG_OK;
 }
 
 static enum pg_qs message_txn(struct pg *pg, void *cls)
 {
 	struct message *m = cls;
+	enum ec case_err;
 	enum pg_qs qs;
 	bool found;
 
 	m->err = EC_NONE;
 	memset(&m->c, 0, sizeof m->c);
+	if ((qs = lock_case(pg, m, &case_err)) < 0)
+		return qs;
+	/* A retry is answered as the first time, even if the case was erased
+	 * since. */
 	qs = dedupe(pg, m, &found);
 	if (qs < 0 || found)
 		return (qs < 0) ? qs : PG_NONE;
-	qs = checks(pg, m);
+	if ((m->err = case_err) != EC_NONE)
+		return PG_NONE;
+	qs = submission_gate(pg, m->info, m->pow, GATE_RECEIPT | GATE_POW, &m->err);
 	if (qs != PG_OK)
 		return qs;
 	qs = pg_insert_envelope(pg, m->c.case_ref, m->info->kind, m->env, m->env_len, m->info->hash,
 	                        m->tag, &m->pos);
-	/* PG_NONE: a concurrent append took the position; retry. */
+	/* PG_NONE: a listener's append took the position; retry. */
 	if (qs != PG_OK)
 		return (qs == PG_NONE) ? PG_SOFT : qs;
 	return upload_set_attach(pg, &m->uploads, m->c.case_ref, &m->err);
@@ -123,7 +131,7 @@ enum MHD_Result h_cases_message(struct request *rq)
 	m.pow = pow;
 	submission_tag(m.tag, sid);
 	pg = pg_get();
-	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, message_txn, &m) : PG_SOFT;
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE_RC, message_txn, &m) : PG_SOFT;
 	rj_free(spec);
 	if (qs < 0)
 		return reply_pg_error(rq, qs);

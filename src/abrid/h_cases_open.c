@@ -27,7 +27,7 @@ static enum pg_qs open_txn(struct pg *pg, void *cls)
 
 	PQclear(oc->envelopes);
 	oc->envelopes = NULL;
-	qs = pg_select_case_by_lookup(pg, oc->lookup, &oc->c);
+	qs = pg_select_case_by_lookup(pg, oc->lookup, false, &oc->c);
 	if (qs != PG_OK || 0 == strcmp(oc->c.state, "erased"))
 		return (qs < 0) ? qs : PG_NONE;
 	qs = pg_select_envelopes(pg, oc->c.case_ref, &oc->envelopes);

@@ -18,7 +18,7 @@ static enum pg_qs get_txn(struct pg *pg, void *cls)
 
 	PQclear(g->envelopes);
 	g->envelopes = NULL;
-	qs = pg_select_case_by_ref(pg, g->ref, &g->c);
+	qs = pg_select_case_by_ref(pg, g->ref, false, &g->c);
 	if (qs != PG_OK)
 		return qs;
 	qs = pg_select_envelopes(pg, g->ref, &g->envelopes);

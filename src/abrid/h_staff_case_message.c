@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/staff/cases/{ref}/messages: a listener's reply, note or
  * acknowledgement. Replies and acks are sealed to the reporter too; notes
- * are for listeners only. */
+ * are for listeners only. One READ COMMITTED transaction that locks the
+ * case first, as a reporter's message does. */
 #include <sodium.h>
 #include <string.h>
 
@@ -41,32 +42,38 @@ static enum pg_qs dedupe(struct pg *pg, struct staff_message *m, bool *found)
 	return PG_OK;
 }
 
-static enum pg_qs checks(struct pg *pg, struct staff_message *m)
+/* The case, locked until commit: appends to one case go one at a time,
+ * and a twin of this request still in flight is seen by the dedupe that
+ * follows. *case_err: why it takes no message. */
+static enum pg_qs lock_case(struct pg *pg, struct staff_message *m, enum ec *case_err)
 {
 	struct db_case c;
-	enum pg_qs qs;
+	enum pg_qs qs = pg_select_case_by_ref(pg, m->ref, true, &c);
 
-	qs = pg_select_case_by_ref(pg, m->ref, &c);
+	*case_err = EC_NONE;
 	if (qs == PG_NONE)
-		m->err = EC_CASE_NOT_FOUND;
+		*case_err = EC_CASE_NOT_FOUND;
 	else if (qs == PG_OK && 0 == strcmp(c.state, "erased"))
-		m->err = EC_CASE_ERASED;
-	if (qs < 0 || m->err != EC_NONE)
-		return (qs < 0) ? qs : PG_NONE;
-	return submission_gate(pg, m->info, NULL, 0, &m->err);
+		*case_err = EC_CASE_ERASED;
+	return (qs < 0) ? qs : PG_OK;
 }
 
 static enum pg_qs staff_message_txn(struct pg *pg, void *cls)
 {
 	struct staff_message *m = cls;
+	enum ec case_err;
 	enum pg_qs qs;
 	bool found;
 
 	m->err = EC_NONE;
+	if ((qs = lock_case(pg, m, &case_err)) < 0)
+		return qs;
 	qs = dedupe(pg, m, &found);
 	if (qs < 0 || found)
 		return (qs < 0) ? qs : PG_NONE;
-	qs = checks(pg, m);
+	if ((m->err = case_err) != EC_NONE)
+		return PG_NONE;
+	qs = submission_gate(pg, m->info, NULL, 0, &m->err);
 	if (qs != PG_OK)
 		return qs;
 	qs = pg_insert_envelope(pg, m->ref, m->info->kind, m->env, m->env_len, m->info->hash,
@@ -116,7 +123,7 @@ enum MHD_Result h_staff_case_message(struct request *rq)
 	m.info = &info;
 	submission_tag(m.tag, sid);
 	pg = pg_get();
-	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, staff_message_txn, &m) : PG_SOFT;
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE_RC, staff_message_txn, &m) : PG_SOFT;
 	rj_free(spec);
 	if (qs < 0)
 		return reply_pg_error(rq, qs);

@@ -4,7 +4,8 @@
  * request); nothing goes back to new; only the reporter erases, and an
  * erased case never changes. No date is recorded but a coarse purge_after
  * when closing (retention_days on, rounded to a Monday), cleared when the
- * case is reopened. */
+ * case is reopened. READ COMMITTED, the case locked from the check of the
+ * transition to the update. */
 #include <string.h>
 
 #include "abrid.h"
@@ -36,7 +37,7 @@ static enum pg_qs state_txn(struct pg *pg, void *cls)
 	enum pg_qs qs;
 
 	s->err = EC_NONE;
-	qs = pg_select_case_by_ref(pg, s->ref, &c);
+	qs = pg_select_case_by_ref(pg, s->ref, true, &c);
 	if (qs == PG_NONE)
 		s->err = EC_CASE_NOT_FOUND;
 	else if (qs == PG_OK && !allowed(c.state, s->to))
@@ -70,7 +71,7 @@ enum MHD_Result h_staff_case_state(struct request *rq)
 		return reply_error(rq, EC_BAD_FIELD, "Field \"state\" is not a case state.");
 	s.to = to;
 	pg = pg_get();
-	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, state_txn, &s) : PG_SOFT;
+	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE_RC, state_txn, &s) : PG_SOFT;
 	if (qs < 0)
 		return reply_pg_error(rq, qs);
 	if (s.err != EC_NONE)

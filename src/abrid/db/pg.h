@@ -72,6 +72,14 @@ const char *pgr_text(const PGresult *r, int row, int col);
 enum pg_txn_mode {
 	PG_TXN_WRITE, /* SERIALIZABLE */
 	PG_TXN_READ,  /* REPEATABLE READ READ ONLY: one consistent snapshot */
+	/* READ COMMITTED, for the reporter submissions (many at once, each on
+	 * its own case): every statement sees what is committed when it
+	 * starts, so the body relies only on unique constraints and on the
+	 * rows it locks, never on a read staying true. No serialization
+	 * failures: under SERIALIZABLE, lookups that find nothing lock index
+	 * pages, and on the small indexes of a young database any two
+	 * concurrent submissions conflicted (docs/operations.md, "Isolation"). */
+	PG_TXN_WRITE_RC,
 };
 
 /* A transaction body: returns PG_OK to commit, PG_NONE to roll back

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Appends an envelope at the case's next position. Two concurrent appends
- * to one case collide on the primary key (or fail serialization) and the
- * caller's transaction is retried. */
+/* Appends an envelope at the case's next position. Appends hold the case's
+ * row lock (pg_select_case_by_ref/lookup with lock), so two never race for
+ * a position; were one to, it would collide on the primary key and the
+ * caller's transaction would be retried. */
 #include "queries.h"
 
 static const struct pg_stmt st = {

@@ -46,9 +46,11 @@ enum pg_qs pg_insert_list(struct pg *pg, uint32_t version, const uint8_t *fields
  * uniqueness conflict (reference or lookup hash). Fills week. */
 enum pg_qs pg_insert_case(struct pg *pg, const char *case_ref,
                           const uint8_t lookup_hash[ABRI_HASH_BYTES], char week[WEEK_CHARS + 1]);
+/* A case by lookup hash or reference; lock: FOR NO KEY UPDATE until the
+ * transaction ends (db/pg_select_case.c). */
 enum pg_qs pg_select_case_by_lookup(struct pg *pg, const uint8_t lookup_hash[ABRI_HASH_BYTES],
-                                    struct db_case *c);
-enum pg_qs pg_select_case_by_ref(struct pg *pg, const char *case_ref, struct db_case *c);
+                                    bool lock, struct db_case *c);
+enum pg_qs pg_select_case_by_ref(struct pg *pg, const char *case_ref, bool lock, struct db_case *c);
 /* Closing sets purge_after retention_days on (rounded to a Monday); any
  * other state clears it. */
 enum pg_qs pg_update_case_state(struct pg *pg, const char *case_ref, const char *state,
