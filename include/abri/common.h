@@ -107,4 +107,12 @@ int abri_write_all(int fd, const void *p, size_t n);
 /* ISO-8601 week of a unix time (UTC), "YYYY-Www", out must hold 9 bytes. */
 void abri_iso_week(char out[9], int64_t unix_seconds);
 
+/* Unix seconds now: every abri program takes the time from here, never
+ * from time(2) (src/lib/clock.c; tests can shift it). */
+int64_t abri_now(void);
+/* The shift in seconds (0 unless a test build was given one). */
+int64_t abri_clock_offset(void);
+/* "YYYY-MM-DD" in UTC; -1 if the time cannot be represented. */
+int abri_utc_date(char out[11], int64_t unix_seconds);
+
 #endif

@@ -220,7 +220,7 @@ static int gather(const abri_case *cs, const cli_session *s, const char *ref, ac
 static json_t *ack_new(const abri_case *cs, const ack_src *src, const abri_taxonomy *t)
 {
 	char monday[11], today[11];
-	time_t now = time(NULL);
+	time_t now = (time_t)abri_now();
 	struct tm tm;
 	const char *when = json_string_value(json_object_get(src->form, "when"));
 	const json_t *j = json_object_get(src->coding, "journey");

@@ -146,7 +146,7 @@ int cmd_admin_sign_recipients(int argc, char **argv, cli_config *cfg)
 		case O_OUT: out = optarg; break;
 		}
 	}
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = abri_now();
 	int64_t not_after = days ? now + (int64_t)days * 86400 : (int64_t)until;
 	if (!org_key || !dep || !out || version == 0 || (days == 0) == (until == 0) ||
 	    optind >= argc) {

@@ -55,7 +55,7 @@ static int remember(const cli_config *cfg, abri_client *client, const json_t *li
 	if ((chg = calloc(1, sizeof *chg)) == NULL)
 		return CLI_LOCAL;
 	abri_lists_init(&L, client, cfg->state_dir, org_pk);
-	int rc = abri_lists_accept_current(&L, list, (int64_t)time(NULL), chg);
+	int rc = abri_lists_accept_current(&L, list, abri_now(), chg);
 	abri_lists_free(&L);
 	free(chg);
 	if (rc == ABRI_CLIENT_ERR_ROLLBACK) {

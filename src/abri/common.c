@@ -432,7 +432,7 @@ static void list_warnings(const cli_session *s, const abri_list_change *chg)
 		        cur->version);
 	else if (chg->expires_soon)
 		cli_err("warning: the recipient list (version %" PRIu32 ") expires in %lld day(s)",
-		        cur->version, (long long)((chg->not_after - time(NULL)) / 86400));
+		        cur->version, (long long)((chg->not_after - abri_now()) / 86400));
 	if (s->key == NULL)
 		return;
 	const abri_member *me = abri_recipients_by_ed_kid(cur, s->key->ed_kid);
@@ -458,7 +458,7 @@ static int session_connect(cli_session *s, unsigned flags)
 		ex = CLI_ALARM;
 	} else if (rc < 0) {
 		ex = cli_call_failed("fetching /v1/config", rc, &s->client);
-	} else if ((rc = abri_lists_accept_current(&s->lists, s->scfg.recipients, time(NULL),
+	} else if ((rc = abri_lists_accept_current(&s->lists, s->scfg.recipients, abri_now(),
 	                                           chg)) < 0) {
 		ex = list_refused(rc, chg, &s->client);
 	} else {

@@ -61,7 +61,7 @@ int cli_stats_queue_save(const cli_config *cfg, const json_t *doc)
 
 void cli_month_now(char out[8])
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)abri_now();
 	struct tm tm;
 	if (gmtime_r(&t, &tm) == NULL || strftime(out, 8, "%Y-%m", &tm) == 0)
 		memcpy(out, "2000-01", 8);

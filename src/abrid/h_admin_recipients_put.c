@@ -47,7 +47,7 @@ static enum pg_qs put_txn(struct pg *pg, void *cls)
 /* Signature first: nothing about an unsigned list is looked at. */
 static enum ec verify(abri_recipients *r, const struct rj_bytes *fields, const uint8_t *sig)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = abri_now();
 	int rc = abri_recipients_verify(r, fields->p, fields->len, sig, abrid.cfg.deployment_id,
 	                                abrid.org_pk);
 

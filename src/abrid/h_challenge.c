@@ -16,7 +16,7 @@
 enum MHD_Result h_challenge(struct request *rq)
 {
 	uint8_t ch[ABRI_CHALLENGE_BYTES];
-	int64_t expires = (int64_t)time(NULL) + abrid.cfg.challenge_ttl;
+	int64_t expires = abri_now() + abrid.cfg.challenge_ttl;
 	unsigned d = pow_difficulty_now();
 	char *b64;
 	json_t *j;

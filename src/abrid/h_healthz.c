@@ -27,7 +27,7 @@ enum MHD_Result h_healthz(struct request *rq)
 		recipients = json_pack(
 		    "{s:I,s:I,s:b}", "version", (json_int_t)version, "not_after",
 		    (json_int_t)not_after, "expires_soon",
-		    (int)(not_after - (int64_t)time(NULL) <= ABRI_RECIPIENTS_WARN_BEFORE));
+		    (int)(not_after - abri_now() <= ABRI_RECIPIENTS_WARN_BEFORE));
 	return reply_json(rq, MHD_HTTP_OK,
 	                  json_pack("{s:s,s:i,s:o}", "status", "ok", "schema", abrid.schema,
 	                            "recipients", recipients));

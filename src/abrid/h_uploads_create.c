@@ -46,7 +46,7 @@ static enum pg_qs create_txn(struct pg *pg, void *cls)
  * stored expiry does not date the upload to the second. */
 static int64_t expiry(void)
 {
-	int64_t t = (int64_t)time(NULL) + (int64_t)abrid.cfg.upload_ttl;
+	int64_t t = abri_now() + (int64_t)abrid.cfg.upload_ttl;
 	return (t + 3599) / 3600 * 3600;
 }
 

@@ -17,7 +17,7 @@ bool month_valid(const char *s)
 
 int month_now(char out[MONTH_CHARS + 1])
 {
-	time_t t = time(NULL);
+	time_t t = (time_t)abri_now();
 	struct tm tm;
 
 	return (gmtime_r(&t, &tm) != NULL && strftime(out, MONTH_CHARS + 1, "%Y-%m", &tm) != 0)

@@ -41,7 +41,7 @@ enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct p
 	}
 	if (rj_parse(pow, spec, &res) != 0)
 		return res.code;
-	rc = abri_challenge_check(ch, abrid.challenge_key, (int64_t)time(NULL), &expiry,
+	rc = abri_challenge_check(ch, abrid.challenge_key, abri_now(), &expiry,
 	                          &difficulty);
 	if (rc == ABRI_ERR_EXPIRED)
 		return EC_CHALLENGE_EXPIRED;

@@ -55,7 +55,7 @@ static int auth_headers(abri_client *c, const char *method, const char *target, 
 	if (c->staff == NULL || c->origin[0] == '\0')
 		return ABRI_ERR_INVALID;
 	rc = abri_request_sign(&a, c->tenant, c->origin, method, target, body, body_len,
-	                       (int64_t)time(NULL), c->staff->ed_kid, c->staff->ed25519_sk);
+	                       abri_now(), c->staff->ed_kid, c->staff->ed25519_sk);
 	if (rc < 0)
 		return rc;
 	char *kid = abri_b64_encode(a.key_id, sizeof a.key_id);

@@ -163,7 +163,7 @@ static int seal_and_send(abri_client *c, const abri_server_config *cfg, const ab
 	int rc;
 
 	memset(res, 0, sizeof *res);
-	if (abri_recipients_check_time(cmp->list, (int64_t)time(NULL)) < 0)
+	if (abri_recipients_check_time(cmp->list, abri_now()) < 0)
 		return ABRI_ERR_EXPIRED;
 	abri_buf_init(&env);
 	rc = abri_compose_seal(&env, cmp);

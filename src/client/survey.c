@@ -17,7 +17,7 @@ int abri_reporter_survey(abri_client *c, const abri_lists *L, const abri_server_
 	*status = 0;
 	if (abri_survey_code_normalise(code, canon) < 0 || L->current == NULL)
 		return ABRI_ERR_INVALID;
-	if (abri_recipients_check_time(L->current, (int64_t)time(NULL)) < 0)
+	if (abri_recipients_check_time(L->current, abri_now()) < 0)
 		return ABRI_ERR_EXPIRED;
 	rc = abri_survey_seal(&env, c->tenant, L->current, answers, cfg->max_padded);
 	if (rc == ABRI_OK && (e64 = abri_b64_encode(env.data, env.len)) == NULL)

@@ -105,8 +105,8 @@ run_fuzz() {
 mkdir -p "$OUT"
 for stage in $STAGES; do
   case $stage in
-    plain) run_suite plain "" --buildtype=debugoptimized ;;
-    asan) ASAN_OPTIONS=detect_leaks=1 run_suite asan "--no-suite web" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false ;;
+    plain) run_suite plain "" --buildtype=debugoptimized -Dtest_clock=true ;;
+    asan) ASAN_OPTIONS=detect_leaks=1 run_suite asan "--no-suite web" --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dtest_clock=true ;;
     fuzz) run_fuzz ;;
     *) echo "unknown stage $stage"; failed=$((failed + 1)) ;;
   esac

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../log.h"
+#include "abri/common.h"
 #include "pg.h"
 
 #define PG_STMTS_MAX    64
@@ -126,6 +127,16 @@ void pgp_int(struct pg_params *p, int64_t v)
 {
 	(void)snprintf(p->ibuf[p->n], sizeof p->ibuf[p->n], "%lld", (long long)v);
 	pgp_text(p, p->ibuf[p->n]);
+}
+
+void pgp_today(struct pg_params *p)
+{
+	/* A date that cannot be formatted (year > 9999) is sent as SQL NULL:
+	 * every comparison with it fails, nothing is written or deleted. */
+	if (abri_utc_date(p->ibuf[p->n], abri_now()) != 0)
+		pgp_text(p, NULL);
+	else
+		pgp_text(p, p->ibuf[p->n]);
 }
 
 /* Soft: worth retrying the transaction. Only the SQLSTATE and statement
@@ -279,6 +290,13 @@ static enum pg_qs simple(struct pg *pg, const char *sql)
 		qs = classify(pg, r, sql);
 	PQclear(r);
 	return qs;
+}
+
+enum pg_qs pg_command(struct pg *pg, const char *sql)
+{
+	if (pg_ensure(pg) != 0)
+		return PG_SOFT;
+	return simple(pg, sql);
 }
 
 /* Only when a transaction is open: a COMMIT that failed (serialization)

@@ -56,12 +56,22 @@ void pgp_init(struct pg_params *p);
 void pgp_bytes(struct pg_params *p, const void *data, size_t len);
 void pgp_text(struct pg_params *p, const char *s); /* NULL = SQL NULL */
 void pgp_int(struct pg_params *p, int64_t v);
+/* Today's UTC date "YYYY-MM-DD" by abri_now(), for $n::date: queries take
+ * the date from abrid's clock, never PostgreSQL's now(), so one clock (a
+ * test's too) governs weeks, expiries and purges. */
+void pgp_today(struct pg_params *p);
 
 /* Runs a prepared statement; results come back in binary format. On
  * PG_OK, *res (if res != NULL) holds the result for the caller to PQclear;
  * otherwise *res is NULL. */
 enum pg_qs pg_exec(struct pg *pg, const struct pg_stmt *st, const struct pg_params *p,
                    PGresult **res);
+
+/* A statement without parameters that cannot be prepared (CLUSTER,
+ * VACUUM, CHECKPOINT, SET), outside any transaction; for the
+ * housekeeping. The statement's text is a fixed string: it is logged on
+ * an error. */
+enum pg_qs pg_command(struct pg *pg, const char *sql);
 
 /* Binary result accessors; -1 on a NULL or a value of the wrong size. */
 int pgr_int(const PGresult *r, int row, int col, int64_t *out);

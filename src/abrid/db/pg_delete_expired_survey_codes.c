@@ -3,8 +3,8 @@
 
 static const struct pg_stmt st = {
     "delete_expired_survey_codes",
-    "DELETE FROM survey_codes WHERE expires < (now() AT TIME ZONE 'UTC')::date",
-    0,
+    "DELETE FROM survey_codes WHERE expires < $1::date",
+    1,
 };
 
 enum pg_qs pg_delete_expired_survey_codes(struct pg *pg)
@@ -12,5 +12,6 @@ enum pg_qs pg_delete_expired_survey_codes(struct pg *pg)
 	struct pg_params p;
 
 	pgp_init(&p);
+	pgp_today(&p);
 	return pg_exec(pg, &st, &p, NULL);
 }

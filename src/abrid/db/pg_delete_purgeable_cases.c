@@ -7,9 +7,9 @@
 static const struct pg_stmt st = {
     "delete_purgeable_cases",
     "WITH d AS (DELETE FROM cases WHERE state IN ('closed', 'erased')"
-    " AND purge_after <= (now() AT TIME ZONE 'UTC')::date RETURNING 1)"
+    " AND purge_after <= $1::date RETURNING 1)"
     " SELECT count(*) FROM d",
-    0,
+    1,
 };
 
 enum pg_qs pg_delete_purgeable_cases(struct pg *pg, int64_t *n)
@@ -20,6 +20,7 @@ enum pg_qs pg_delete_purgeable_cases(struct pg *pg, int64_t *n)
 
 	*n = 0;
 	pgp_init(&p);
+	pgp_today(&p);
 	qs = pg_exec(pg, &st, &p, &r);
 	if (qs == PG_OK && pgr_int(r, 0, 0, n) != 0)
 		qs = PG_HARD;

@@ -5,9 +5,9 @@
 
 static const struct pg_stmt st = {
     "delete_survey_code",
-    "DELETE FROM survey_codes WHERE tag = $1 AND expires >= (now() AT TIME ZONE 'UTC')::date"
+    "DELETE FROM survey_codes WHERE tag = $1 AND expires >= $2::date"
     " RETURNING 1",
-    1,
+    2,
 };
 
 enum pg_qs pg_delete_survey_code(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES])
@@ -18,6 +18,7 @@ enum pg_qs pg_delete_survey_code(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTE
 
 	pgp_init(&p);
 	pgp_bytes(&p, tag, ABRI_HASH_BYTES);
+	pgp_today(&p);
 	qs = pg_exec(pg, &st, &p, &r);
 	PQclear(r);
 	return qs;

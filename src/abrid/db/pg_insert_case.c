@@ -8,10 +8,10 @@
 static const struct pg_stmt st = {
     "insert_case",
     "INSERT INTO cases (case_ref, lookup_hash, week)"
-    " VALUES ($1, $2, date_trunc('week', now() AT TIME ZONE 'UTC')::date)"
+    " VALUES ($1, $2, date_trunc('week', $3::date)::date)"
     " ON CONFLICT DO NOTHING"
     " RETURNING to_char(week, 'IYYY-\"W\"IW')",
-    2,
+    3,
 };
 
 enum pg_qs pg_insert_case(struct pg *pg, const char *case_ref,
@@ -25,6 +25,7 @@ enum pg_qs pg_insert_case(struct pg *pg, const char *case_ref,
 	pgp_init(&p);
 	pgp_text(&p, case_ref);
 	pgp_bytes(&p, lookup_hash, ABRI_HASH_BYTES);
+	pgp_today(&p);
 	qs = pg_exec(pg, &st, &p, &r);
 	if (qs != PG_OK)
 		return qs;

@@ -8,9 +8,9 @@
 static const struct pg_stmt st = {
     "update_case_erase",
     "UPDATE cases SET state = 'erased',"
-    " purge_after = date_trunc('week', now() AT TIME ZONE 'UTC')::date + 14"
+    " purge_after = date_trunc('week', $2::date)::date + 14"
     " WHERE lookup_hash = $1 AND state <> 'erased'",
-    1,
+    2,
 };
 
 enum pg_qs pg_update_case_erase(struct pg *pg, const uint8_t lookup_hash[ABRI_HASH_BYTES])
@@ -19,5 +19,6 @@ enum pg_qs pg_update_case_erase(struct pg *pg, const uint8_t lookup_hash[ABRI_HA
 
 	pgp_init(&p);
 	pgp_bytes(&p, lookup_hash, ABRI_HASH_BYTES);
+	pgp_today(&p);
 	return pg_exec(pg, &st, &p, NULL);
 }

@@ -7,10 +7,10 @@
 static const struct pg_stmt st = {
     "update_case_state",
     "UPDATE cases SET state = $2, purge_after = CASE WHEN $2 = 'closed' THEN"
-    " date_trunc('week', ((now() AT TIME ZONE 'UTC')::date + $3::int)::timestamp)::date"
+    " date_trunc('week', ($4::date + $3::int)::timestamp)::date"
     " ELSE NULL END"
     " WHERE case_ref = $1 AND state <> 'erased'",
-    3,
+    4,
 };
 
 enum pg_qs pg_update_case_state(struct pg *pg, const char *case_ref, const char *state,
@@ -22,5 +22,6 @@ enum pg_qs pg_update_case_state(struct pg *pg, const char *case_ref, const char 
 	pgp_text(&p, case_ref);
 	pgp_text(&p, state);
 	pgp_int(&p, (int64_t)retention_days);
+	pgp_today(&p);
 	return pg_exec(pg, &st, &p, NULL);
 }
