@@ -31,6 +31,11 @@ void submission_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t sid[ABRI_SUBMISS
 /* BLAKE2b-256(key = pepper, "svc" || code): what the database stores of a
  * survey code (12 canonical characters). */
 void survey_code_tag(uint8_t out[ABRI_HASH_BYTES], const char *code);
+/* BLAKE2b-256(key = pepper, "rpl" || key id || nonce): all the replay
+ * table keeps of a signed request, never the key id (it would name the
+ * listener next to whatever the request wrote). */
+void replay_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t key_id[ABRI_KEY_ID_BYTES],
+                const uint8_t nonce[ABRI_NONCE_BYTES]);
 /* BLAKE2b-256(key = pepper, lookup key). */
 void lookup_hash(uint8_t out[ABRI_HASH_BYTES], const uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES]);
 

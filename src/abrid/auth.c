@@ -4,7 +4,6 @@
 #include "abrid.h"
 #include "auth.h"
 #include "db/queries.h"
-#include "housekeeping.h"
 #include "rlist.h"
 
 /* A nonce must be remembered as long as its timestamp can be accepted. */
@@ -20,16 +19,19 @@ static enum ec pg_ec(enum pg_qs qs)
 	return (qs == PG_SOFT) ? EC_UNAVAILABLE : EC_INTERNAL;
 }
 
+/* The nonce is kept as a keyed hash with the key id, never the key id
+ * itself, and an hour-rounded expiry (db/pg_insert_replay.c). */
 static enum ec record_nonce(struct pg *pg, const abri_request_auth *a)
 {
+	uint8_t tag[ABRI_HASH_BYTES];
 	enum pg_qs qs;
 
-	qs = pg_insert_replay(pg, a->key_id, a->nonce, a->timestamp + REPLAY_KEEP);
+	replay_tag(tag, a->key_id, a->nonce);
+	qs = pg_insert_replay(pg, tag, a->timestamp + REPLAY_KEEP);
 	if (qs < 0)
 		return pg_ec(qs);
 	if (qs == PG_NONE)
 		return EC_REPLAYED_REQUEST;
-	housekeeping_tick(pg);
 	return EC_NONE;
 }
 
@@ -58,7 +60,7 @@ enum ec auth_staff(struct request *rq, abri_role role)
 	if (m == NULL)
 		return EC_UNKNOWN_KEY;
 	rc = abri_request_verify(&a, abrid.cfg.deployment_id, abrid.cfg.public_origin, rq->method,
-	                         rq->raw_target, rq->body.data, rq->body.len, (int64_t)time(NULL),
+	                         rq->raw_target, rq->body.data, rq->body.len, abri_now(),
 	                         m->ed25519_pk);
 	if (rc == ABRI_ERR_EXPIRED)
 		return EC_STALE_REQUEST;

@@ -34,7 +34,9 @@ struct abrid_config {
 	unsigned pow_difficulty;
 	unsigned challenge_ttl;
 	unsigned retention_days; /* closed case -> purge_after, in days */
-	unsigned purge_interval; /* seconds between purge runs; 0 = no purge thread */
+	unsigned purge_interval; /* seconds between purge runs; 0 = none by timer */
+	unsigned sweep_interval; /* seconds between housekeeping passes */
+	unsigned wal_rotate;     /* 1 = switch WAL + checkpoint after activity */
 	size_t max_upload_bytes;      /* plaintext capacity of one upload (n * 65536) */
 	size_t max_case_upload_bytes; /* sum over a case's attached uploads */
 	unsigned max_attachments;     /* uploads named by one submission */

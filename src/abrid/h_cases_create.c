@@ -11,7 +11,6 @@
 #include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
-#include "housekeeping.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
@@ -166,7 +165,6 @@ enum MHD_Result h_cases_create(struct request *rq)
 		return reply_pg_error(rq, qs);
 	if (cr.err != EC_NONE)
 		return reply_error(rq, cr.err, NULL);
-	housekeeping_tick(pg);
 	return reply_json(rq, MHD_HTTP_CREATED,
 	                  json_pack("{s:s,s:s,s:s,s:o}", "case_ref", cr.c.case_ref, "week",
 	                            cr.c.week, "state", cr.c.state, "receipt",

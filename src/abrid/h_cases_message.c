@@ -9,7 +9,6 @@
 #include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
-#include "housekeeping.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
@@ -137,9 +136,8 @@ enum MHD_Result h_cases_message(struct request *rq)
 		return reply_pg_error(rq, qs);
 	if (m.err != EC_NONE)
 		return reply_error(rq, m.err, NULL);
-	housekeeping_tick(pg);
 	/* The receipt states the week the message is acknowledged in. */
-	abri_iso_week(week, (int64_t)time(NULL));
+	abri_iso_week(week, abri_now());
 	return reply_json(rq, MHD_HTTP_CREATED,
 	                  json_pack("{s:s,s:I,s:o}", "case_ref", m.c.case_ref, "pos",
 	                            (json_int_t)m.pos, "receipt",

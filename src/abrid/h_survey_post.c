@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/survey: a reporter's anonymous survey answer. A single-use
  * survey code (handed out in a reply) authorises it; the envelope is
- * sealed to the auditors only. Spending the code and storing the answer
- * with the current month happen in one transaction. Nothing links the
- * answer to the code, the case or the time it arrived. */
+ * sealed to the auditors only. Spending the code and putting the answer in
+ * the inbox happen in one transaction; when the month ends, the
+ * housekeeping moves the month's answers to the auditors' table in one
+ * shuffled batch and rewrites the codes' table, so on disk nothing links
+ * an answer to its code, its case or the time it arrived
+ * (sql/0004-seized-copy.sql). */
 #include <string.h>
 #include <time.h>
 
@@ -15,7 +18,6 @@
 #include "reqjson.h"
 #include "submit.h"
 #include "reqspec.h"
-#include "month.h"
 
 struct survey_post {
 	/* in */
@@ -23,7 +25,6 @@ struct survey_post {
 	size_t env_len;
 	const abri_envelope_info *info;
 	uint8_t tag[ABRI_HASH_BYTES];
-	char month[MONTH_CHARS + 1];
 	/* out */
 	enum ec err;
 	bool retry; /* this very envelope was stored before */
@@ -50,7 +51,7 @@ static enum pg_qs survey_txn(struct pg *pg, void *cls)
 		s->err = EC_BAD_SURVEY_CODE;
 	if (qs != PG_OK)
 		return qs;
-	qs = pg_insert_survey_answer(pg, s->info->hash, s->month, s->env, s->env_len);
+	qs = pg_insert_survey_answer(pg, s->info->hash, s->env, s->env_len);
 	return (qs == PG_NONE) ? PG_SOFT : qs; /* a concurrent retry: run again */
 }
 
@@ -75,8 +76,6 @@ enum MHD_Result h_survey_post(struct request *rq)
 	if (s.err == EC_NONE)
 		s.err = envelope_check(env.p, env.len, KIND_BIT(ABRI_KIND_SURVEY), STANZA_FORBIDDEN,
 		                       &info);
-	if (s.err == EC_NONE && month_now(s.month) < 0)
-		s.err = EC_INTERNAL;
 	if (s.err != EC_NONE) {
 		rj_free(spec);
 		return reply_error(rq, s.err, NULL);

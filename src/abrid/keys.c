@@ -91,26 +91,36 @@ void keys_free(void)
 	abrid.challenge_key = NULL;
 }
 
+/* BLAKE2b-256(key = pepper, prefix (3 bytes) || a || b). Fixed, valid
+ * lengths: BLAKE2b cannot fail here; if libsodium ever says otherwise, a
+ * wrong tag would silently break deduplication, so stop. */
+static void pepper_tag(uint8_t out[ABRI_HASH_BYTES], const char prefix[3], const void *a,
+                       size_t a_len, const void *b, size_t b_len)
+{
+	crypto_generichash_state st;
+
+	if (crypto_generichash_init(&st, abrid.pepper, 32, ABRI_HASH_BYTES) != 0 ||
+	    crypto_generichash_update(&st, (const uint8_t *)prefix, 3) != 0 ||
+	    crypto_generichash_update(&st, a, a_len) != 0 ||
+	    (b_len > 0 && crypto_generichash_update(&st, b, b_len) != 0) ||
+	    crypto_generichash_final(&st, out, ABRI_HASH_BYTES) != 0)
+		abort();
+}
+
 void submission_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t sid[ABRI_SUBMISSION_ID_BYTES])
 {
-	uint8_t in[3 + ABRI_SUBMISSION_ID_BYTES];
-
-	memcpy(in, "sub", 3);
-	memcpy(in + 3, sid, ABRI_SUBMISSION_ID_BYTES);
-	/* Fixed, valid lengths: BLAKE2b cannot fail here; if libsodium ever
-	 * says otherwise, a wrong tag would silently break deduplication. */
-	if (crypto_generichash(out, ABRI_HASH_BYTES, in, sizeof in, abrid.pepper, 32) != 0)
-		abort();
+	pepper_tag(out, "sub", sid, ABRI_SUBMISSION_ID_BYTES, NULL, 0);
 }
 
 void survey_code_tag(uint8_t out[ABRI_HASH_BYTES], const char *code)
 {
-	uint8_t in[3 + ABRI_SURVEY_CODE_CHARS];
+	pepper_tag(out, "svc", code, ABRI_SURVEY_CODE_CHARS, NULL, 0);
+}
 
-	memcpy(in, "svc", 3);
-	memcpy(in + 3, code, ABRI_SURVEY_CODE_CHARS);
-	if (crypto_generichash(out, ABRI_HASH_BYTES, in, sizeof in, abrid.pepper, 32) != 0)
-		abort();
+void replay_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t key_id[ABRI_KEY_ID_BYTES],
+                const uint8_t nonce[ABRI_NONCE_BYTES])
+{
+	pepper_tag(out, "rpl", key_id, ABRI_KEY_ID_BYTES, nonce, ABRI_NONCE_BYTES);
 }
 
 void lookup_hash(uint8_t out[ABRI_HASH_BYTES], const uint8_t lookup_key[ABRI_LOOKUP_KEY_BYTES])

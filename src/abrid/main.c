@@ -14,6 +14,7 @@
 #include "httpd.h"
 #include "listen.h"
 #include "log.h"
+#include "housekeeping.h"
 #include "purge.h"
 #include "rlist.h"
 #include "sandbox.h"
@@ -28,6 +29,10 @@ static void usage(FILE *f)
 	                 "       abrid --purge-now -c FILE\n"
 	                 "                         purge closed and erased cases past their date,\n"
 	                 "                         print how many, exit\n"
+	                 "       abrid --housekeeping-now -c FILE\n"
+	                 "                         one housekeeping pass (purge, sweep, and the\n"
+	                 "                         week's re-stamp and month's survey batch when\n"
+	                 "                         due), exit\n"
 	                 "       abrid -h          this help\n");
 }
 
@@ -96,9 +101,9 @@ static int wait_for_signal(const sigset_t *set)
 	return 0;
 }
 
-/* --purge-now: one purge without serving (no sockets, so no privilege
- * change: run it as the user abrid runs as). */
-static int purge_now(void)
+/* --purge-now and --housekeeping-now: one run without serving (no
+ * sockets, so no privilege change: run it as the user abrid runs as). */
+static int run_once(int what)
 {
 	char err[ERR_MAX], *dsn;
 	int64_t n;
@@ -114,6 +119,14 @@ static int purge_now(void)
 	if (rc != 0) {
 		(void)fprintf(stderr, "abrid: %s\n", err);
 		return 1;
+	}
+	if (what == 'H') {
+		if (housekeeping_pass(true) != 0) {
+			(void)fprintf(stderr, "abrid: housekeeping pass incomplete\n");
+			return 1;
+		}
+		(void)fprintf(stdout, "housekeeping pass done\n");
+		return 0;
 	}
 	if (purge_run(&n) != 0) {
 		(void)fprintf(stderr, "abrid: purge failed\n");
@@ -144,6 +157,9 @@ static int serve(void)
 		goto out;
 	}
 	rc = 1;
+	if (abri_clock_offset() != 0)
+		alog(ALOG_WARN, "test clock: %lld s from the system clock (ABRI_TEST_CLOCK_OFFSET)",
+		     (long long)abri_clock_offset());
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGINT);
 	(void)sigaddset(&set, SIGTERM);
@@ -168,8 +184,8 @@ static int serve(void)
 		(void)snprintf(err, sizeof err, "cannot start the HTTP server");
 		goto out;
 	}
-	if (purge_start() != 0) {
-		(void)snprintf(err, sizeof err, "cannot start the purge thread");
+	if (housekeeping_start() != 0) {
+		(void)snprintf(err, sizeof err, "cannot start the housekeeping thread");
 		goto out;
 	}
 	if (enter_sandbox(err) != 0)
@@ -182,7 +198,7 @@ static int serve(void)
 out:
 	if (rc != 0 && err[0] != '\0')
 		alog(ALOG_ERROR, "%s", err);
-	purge_stop();
+	housekeeping_stop();
 	/* No new connections, then let the workers answer what they hold
 	 * (suspended connections must be resumed before MHD stops). */
 	httpd_quiesce(tcp);
@@ -205,20 +221,22 @@ int main(int argc, char **argv)
 	char err[ERR_MAX];
 	static const struct option lo[] = {
 	    {"purge-now", no_argument, NULL, 'P'},
+	    {"housekeeping-now", no_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
-	int opt, check_only = 0, purge_only = 0, rc;
+	int opt, check_only = 0, once = 0, rc;
 
 	while ((opt = getopt_long(argc, argv, "c:nh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'c': config_path = optarg; break;
 		case 'n': check_only = 1; break;
-		case 'P': purge_only = 1; break;
+		case 'P':
+		case 'H': once = opt; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
-	if (config_path == NULL || optind != argc || (check_only && purge_only)) {
+	if (config_path == NULL || optind != argc || (check_only && once)) {
 		usage(stderr);
 		return 1;
 	}
@@ -241,8 +259,8 @@ int main(int argc, char **argv)
 	if (check_only) {
 		(void)fprintf(stdout, "abrid: %s: configuration and keys OK\n", config_path);
 		rc = 0;
-	} else if (purge_only) {
-		rc = purge_now();
+	} else if (once) {
+		rc = run_once(once);
 	} else {
 		rc = serve();
 	}

@@ -65,24 +65,54 @@ start)
     # The socket directory is the access boundary (trust auth on a socket
     # only the owner, and root, can reach).
     chmod 700 "$sock"
-    as_owner "$PGBIN/initdb" -D "$pgdata" -U abri -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+    # 1 MiB WAL segments: the housekeeping switches segments after
+    # activity (docs/operations.md, "Housekeeping"), each switch costs a
+    # new segment file.
+    as_owner "$PGBIN/initdb" -D "$pgdata" -U abri -A trust -E UTF8 --locale=C.UTF-8 --wal-segsize=1 >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
-    cat >>"$pgdata/postgresql.conf" <<CONF
-# abri: Unix socket only, and no more history than PostgreSQL needs.
+  fi
+  # abri's settings live in their own file, rewritten at every start so a
+  # cluster made by an older pg.sh gets them too.
+  grep -q "^include_if_exists = 'abri.conf'" "$pgdata/postgresql.conf" ||
+    echo "include_if_exists = 'abri.conf'" | as_owner tee -a "$pgdata/postgresql.conf" >/dev/null
+  as_owner tee "$pgdata/abri.conf" >/dev/null <<CONF
+# Written by abri's src/scripts/pg.sh at every start: edits are lost.
+# Why each setting: SECURITY.md, "What a copy of the server shows", and
+# docs/operations.md, "PostgreSQL settings".
+# Unix socket only.
 listen_addresses = ''
 unix_socket_directories = '$sock'
 unix_socket_permissions = 0700
+# No commit times kept apart from the WAL.
 track_commit_timestamp = off
+# The WAL: no archive, no replica, the least that must be logged, and old
+# segments deleted rather than kept for reuse with their old bytes.
 archive_mode = off
+wal_level = minimal
+max_wal_senders = 0
+wal_keep_size = 0
+wal_recycle = off
+wal_init_zero = on
+min_wal_size = 2MB
+max_wal_size = 32MB
+# The server log: no time, no process id, no statement, no connection,
+# no checkpoint or vacuum report, no detail that could quote a value.
+log_line_prefix = ''
 log_connections = off
 log_disconnections = off
-log_line_prefix = '%m [%p] '
 log_statement = 'none'
+log_min_duration_statement = -1
 log_min_error_statement = panic
+log_error_verbosity = terse
+log_checkpoints = off
+log_autovacuum_min_duration = -1
+log_lock_waits = off
+log_temp_files = -1
+log_parameter_max_length = 0
+log_parameter_max_length_on_error = 0
 fsync = on
 synchronous_commit = on
 CONF
-  fi
   if as_owner "$PGBIN/pg_ctl" -D "$pgdata" status >/dev/null 2>&1; then
     :
   else

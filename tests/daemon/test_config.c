@@ -36,6 +36,8 @@ static void test_defaults(void)
 	CHECK(c.max_padded == 262144);
 	CHECK(c.pow_difficulty == 0);
 	CHECK(c.challenge_ttl == 600);
+	CHECK(c.sweep_interval == 600);
+	CHECK(c.wal_rotate == 1);
 	CHECK(0 == strcmp(c.server_key, "/etc/abri/server.key"));
 	CHECK(0 == strcmp(c.data_dir, "/var/lib/abri"));
 	CHECK(c.log_level == 2);
@@ -124,6 +126,8 @@ static void test_errors(void)
 	expect_error(REQUIRED "max_body = 4096\n", "max_body");
 	expect_error(REQUIRED "listen_port = 0\n", "no listener");
 	expect_error(REQUIRED "header_timeout = 0\n", "line 3: header_timeout");
+	expect_error(REQUIRED "sweep_interval = 0\n", "line 3: sweep_interval");
+	expect_error(REQUIRED "wal_rotate = 2\n", "line 3: wal_rotate");
 	expect_error(REQUIRED "request_timeout = 3601\n", "line 3: request_timeout");
 	expect_error(REQUIRED "header_timeout = 30\nrequest_timeout = 20\n",
 	             "header_timeout: must not exceed request_timeout (20)");

@@ -2,10 +2,11 @@
 # The satisfaction survey: a listener registers single-use codes (abrid
 # keeps peppered hashes, no case link), a reply hands one to the
 # reporter, the reporter's answer is sealed to the auditors and spends the
-# code in the same transaction as it is stored with the month; retries
-# are answered alike, a spent or unknown code changes nothing; the
-# auditors get a month's answers only after it ended, sorted by hash; the
-# annual report shows the survey section from 10 answers.
+# code in the same transaction as it goes to the inbox; retries are
+# answered alike, a spent or unknown code changes nothing; when the month
+# ends the housekeeping moves the inbox to the auditors' table under that
+# month; the auditors get a month's answers only after it ended, sorted by
+# hash; the annual report shows the survey section from 10 answers.
 source "$(dirname "$0")/../harness/env.sh"
 abri_env_up
 
@@ -34,21 +35,25 @@ cols=$(abri_db "select string_agg(column_name, ',' order by column_name) from in
 [ "$cols" = "expires,tag" ] || fail "survey_codes columns: $cols"
 cols=$(abri_db "select string_agg(column_name, ',' order by column_name) from information_schema.columns where table_name = 'survey_answers'")
 [ "$cols" = "envelope,envelope_hash,month" ] || fail "survey_answers columns: $cols"
-ok "survey tables hold no case link and no time: codes (tag, expires), answers (hash, month, envelope)"
+cols=$(abri_db "select string_agg(column_name, ',' order by column_name) from information_schema.columns where table_name = 'survey_inbox'")
+[ "$cols" = "envelope,envelope_hash" ] || fail "survey_inbox columns: $cols"
+ok "survey tables hold no case link and no time: codes (tag, expires), inbox (hash, envelope), answers (hash, month, envelope)"
 
 rc=0; abri_cli l1 reply "$ref" --survey-code -m "Merci" >"$T/out" 2>&1 || rc=$?
 [ "$rc" = 1 ] && grep -q "no unused survey code" "$T/out" || fail "reply --survey-code without codes: $rc $(cat "$T/out")"
 abri_cli l1 survey-codes new --count 3 >"$T/out" 2>&1 || fail "survey-codes new: $(cat "$T/out")"
 grep -q "Registered 3 survey code(s); 3 unused here" "$T/out" || fail "survey-codes new: $(cat "$T/out")"
 [ "$(abri_db "select count(*) from survey_codes")" = 3 ] || fail "3 codes expected in the database"
-[ "$(abri_db "select count(*) from survey_codes where expires = (now() at time zone 'UTC')::date + 180")" = 3 ] ||
-  fail "expiry is not 180 days"
+# The last day: the Sunday 26 weeks after this week's (dates the
+# registration to the week, never the day).
+[ "$(abri_db "select count(*) from survey_codes where expires = date_trunc('week', now() at time zone 'UTC')::date + 188
+               and extract(isodow from expires) = 7")" = 3 ] || fail "expiry is not the Sunday 26 weeks on"
 [ "$(stat -c %a "$T/state-l1/survey/codes.json")" = 600 ] || fail "codes file mode"
 abri_cli l1 survey-codes list >"$T/codes" 2>/dev/null || fail "survey-codes list"
 [ "$(grep -cE '^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$' "$T/codes")" = 3 ] || fail "list: $(cat "$T/codes")"
 abri_db "select encode(tag, 'escape') from survey_codes" | grep -qF "$(jq -r '.unused[0]' "$T/state-l1/survey/codes.json")" &&
   fail "a code is stored in clear"
-ok "3 codes registered (hashes only, 180 days), kept locally (0600)"
+ok "3 codes registered (hashes only, valid 26 weeks to a Sunday), kept locally (0600)"
 
 abri_cli l1 reply "$ref" --survey-code -m "Merci. Si vous voulez, dites-nous comment cela s'est passé." >/dev/null 2>&1 ||
   fail "reply --survey-code"
@@ -71,10 +76,10 @@ base64 -d <<<"$(jq -r .envelope "$T/ans1.json")" >"$T/ans1.bin"
 grep -aq listened "$T/ans1.bin" && fail "the answer is in clear"
 abri_api POST /v1/survey --data-binary @"$T/ans1.json"
 [ "$status" = 201 ] && jq -e '.stored == true' "$T/resp" >/dev/null || fail "answer: $status $(cat "$T/resp")"
-[ "$(abri_db "select count(*) from survey_answers")" = 1 ] || fail "one answer stored"
-[ "$(abri_db "select to_char(month, 'YYYY-MM') from survey_answers")" = "$MONTH" ] || fail "answer month"
+[ "$(abri_db "select count(*) from survey_inbox")" = 1 ] || fail "one answer in the inbox"
+[ "$(abri_db "select count(*) from survey_answers")" = 0 ] || fail "an answer released before its month ended"
 [ "$(abri_db "select count(*) from survey_codes")" = 2 ] || fail "the code was not spent"
-ok "an answer with a typed code: 201, stored with the month, the code spent"
+ok "an answer with a typed code: 201, in the inbox, the code spent"
 
 before=$(abri_db_snapshot)
 abri_api POST /v1/survey --data-binary @"$T/ans1.json"
@@ -110,6 +115,17 @@ post "$T/ans8.json" 400 bad_envelope "envelope not base64"
 out=$(rep survey --code "${CODES[1]}" --answers '{"listened":"no","overall":2}') || fail "reporter survey"
 [ "$out" = '{"status":201}' ] || fail "second answer: $out"
 ok "the second code still works: 201"
+
+# The month ends: a housekeeping pass an hour into next month (the test
+# clock) moves both answers to the auditors' table under this month.
+next1=$(date -u -d "$(date -u +%Y-%m-01) +1 month" +%s)
+ABRI_TEST_CLOCK_OFFSET=$((next1 + 3600 - $(date -u +%s))) "$ABRID" --housekeeping-now -c "$T/abrid.conf" >"$T/hk.out" 2>&1 ||
+  fail "housekeeping pass: $(cat "$T/hk.out")"
+grep -q "survey answers released for $MONTH" "$T/hk.out" || fail "no survey batch: $(cat "$T/hk.out")"
+[ "$(abri_db "select count(*) from survey_inbox")" = 0 ] || fail "the inbox was not emptied"
+[ "$(abri_db "select count(*) from survey_answers where month = to_date('$MONTH', 'YYYY-MM')")" = 2 ] ||
+  fail "the month's 2 answers are not released under $MONTH"
+ok "next month's first pass releases the month's 2 answers under $MONTH, the inbox is empty"
 
 # Auditors: the current month is open; a past month, sorted by hash.
 sign "$T/aud.key" GET "/v1/audit/surveys?month=$MONTH"

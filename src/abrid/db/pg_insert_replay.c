@@ -1,22 +1,23 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* The one write a signed read makes: its nonce, with no case reference. */
+/* The one write a signed read makes: a keyed hash of (key id, nonce) —
+ * never the key id — and an expiry rounded up to a whole hour, so that
+ * the row neither names the listener nor dates, to the second, what the
+ * request wrote next (sql/0004-seized-copy.sql). */
 #include "queries.h"
 
 static const struct pg_stmt st = {
     "insert_replay",
-    "INSERT INTO request_replay (key_id, nonce, expires_at) VALUES ($1, $2, $3)"
+    "INSERT INTO request_replay (tag, expires_at) VALUES ($1, ($2::bigint + 3599) / 3600 * 3600)"
     " ON CONFLICT DO NOTHING",
-    3,
+    2,
 };
 
-enum pg_qs pg_insert_replay(struct pg *pg, const uint8_t key_id[ABRI_KEY_ID_BYTES],
-                            const uint8_t nonce[ABRI_NONCE_BYTES], int64_t expires_at)
+enum pg_qs pg_insert_replay(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES], int64_t expires_at)
 {
 	struct pg_params p;
 
 	pgp_init(&p);
-	pgp_bytes(&p, key_id, ABRI_KEY_ID_BYTES);
-	pgp_bytes(&p, nonce, ABRI_NONCE_BYTES);
+	pgp_bytes(&p, tag, ABRI_HASH_BYTES);
 	pgp_int(&p, expires_at);
 	return pg_exec(pg, &st, &p, NULL);
 }

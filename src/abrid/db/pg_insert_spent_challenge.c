@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
+/* A spent challenge, kept until its expiry rounded up to a whole hour: it
+ * is written in the transaction that stores the case or message, so an
+ * expiry to the second would date that. */
 #include "queries.h"
 
 static const struct pg_stmt st = {
     "insert_spent_challenge",
-    "INSERT INTO spent_challenges (tag, expires_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+    "INSERT INTO spent_challenges (tag, expires_at) VALUES ($1, ($2::bigint + 3599) / 3600 * 3600)"
+    " ON CONFLICT DO NOTHING",
     2,
 };
 

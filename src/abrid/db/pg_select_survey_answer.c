@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* PG_OK when an answer with this envelope hash is stored (a retry). */
+/* PG_OK when an answer with this envelope hash is stored, waiting in the
+ * inbox or released (a retry). */
 #include "queries.h"
 
 static const struct pg_stmt st = {
     "select_survey_answer",
-    "SELECT 1 FROM survey_answers WHERE envelope_hash = $1",
+    "SELECT 1 FROM survey_answers WHERE envelope_hash = $1"
+    " UNION ALL SELECT 1 FROM survey_inbox WHERE envelope_hash = $1",
     1,
 };
 

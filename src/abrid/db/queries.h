@@ -103,28 +103,54 @@ enum pg_qs pg_select_stats_batch_month(struct pg *pg, const uint8_t *env, size_t
  * caller (PQclear): column 0 month "YYYY-MM" (text), column 1 envelope. */
 enum pg_qs pg_select_stats_batches(struct pg *pg, int year, PGresult **res);
 
-/* ---- survey (sql/0003-survey.sql) ---- */
-/* tag = BLAKE2b-256(key = pepper, "svc" || code); expires in 180 days. */
+/* ---- survey (sql/0003-survey.sql, 0004-seized-copy.sql) ---- */
+/* tag = BLAKE2b-256(key = pepper, "svc" || code); the last day is the
+ * Sunday 26 weeks after this week's (at least 180 days). */
 enum pg_qs pg_insert_survey_code(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
 /* Spends a code: PG_OK, or PG_NONE when unknown, spent or expired. */
 enum pg_qs pg_delete_survey_code(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
 enum pg_qs pg_delete_expired_survey_codes(struct pg *pg);
-/* PG_NONE if an answer with this hash is stored already. */
+/* Into the inbox, until the month's batch; PG_NONE if an answer with this
+ * hash is there already. */
 enum pg_qs pg_insert_survey_answer(struct pg *pg, const uint8_t hash[ABRI_HASH_BYTES],
-                                   const char *month, const uint8_t *env, size_t env_len);
+                                   const uint8_t *env, size_t env_len);
+/* PG_OK when an answer with this hash is stored, in the inbox or released. */
 enum pg_qs pg_select_survey_answer(struct pg *pg, const uint8_t hash[ABRI_HASH_BYTES]);
 /* The month's answers by envelope hash; column 0 envelope (bytea). */
 enum pg_qs pg_select_survey_answers(struct pg *pg, const char *month, PGresult **res);
 
 /* ---- replay and challenges ---- */
-/* PG_NONE if (key_id, nonce) was seen before. */
-enum pg_qs pg_insert_replay(struct pg *pg, const uint8_t key_id[ABRI_KEY_ID_BYTES],
-                            const uint8_t nonce[ABRI_NONCE_BYTES], int64_t expires_at);
+/* tag = replay_tag(key id, nonce); PG_NONE if seen before. The stored
+ * expiry is rounded up to a whole hour. */
+enum pg_qs pg_insert_replay(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES], int64_t expires_at);
 enum pg_qs pg_delete_expired_replay(struct pg *pg, int64_t now);
-/* PG_NONE if the challenge was spent before. */
+/* PG_NONE if the challenge was spent before. The stored expiry is rounded
+ * up to a whole hour. */
 enum pg_qs pg_insert_spent_challenge(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
                                      int64_t expires_at);
 enum pg_qs pg_delete_expired_challenges(struct pg *pg, int64_t now);
+
+/* ---- housekeeping (sql/0004-seized-copy.sql, housekeeping.c) ---- */
+struct db_housekeeping {
+	char restamped_week[DATE_CHARS + 1]; /* Monday "YYYY-MM-DD", "" = never */
+	bool rewrite_pending;                /* re-stamped, tables not rewritten yet */
+	char survey_month[DATE_CHARS + 1];   /* "YYYY-MM-01", "" = never */
+};
+enum pg_qs pg_select_housekeeping(struct pg *pg, struct db_housekeeping *h);
+/* One pass at a time across instances (session advisory lock, tried). */
+enum pg_qs pg_housekeeping_lock(struct pg *pg, bool *got);
+enum pg_qs pg_housekeeping_unlock(struct pg *pg);
+/* In the caller's transaction: re-stamps every row written since the last
+ * re-stamp (*rows of them) and marks this week done, its tables pending. */
+enum pg_qs pg_restamp(struct pg *pg, int64_t *rows);
+/* The tables were rewritten after the re-stamp. */
+enum pg_qs pg_restamp_rewritten(struct pg *pg);
+/* In the caller's transaction: the inbox's answers into survey_answers
+ * under month_first_day ("YYYY-MM-01"), shuffled; this month done. */
+enum pg_qs pg_survey_batch(struct pg *pg, const char *month_first_day);
+/* The WAL insert position in bytes; a switch to a new segment. */
+enum pg_qs pg_wal_position(struct pg *pg, int64_t *pos);
+enum pg_qs pg_wal_switch(struct pg *pg);
 
 /* ---- uploads (sql/0002-uploads.sql); tag = BLAKE2b(pepper, "upl" || id) ---- */
 struct db_upload {
