@@ -112,6 +112,9 @@ void abri_iso_week(char out[9], int64_t unix_seconds);
 int64_t abri_now(void);
 /* The shift in seconds (0 unless a test build was given one). */
 int64_t abri_clock_offset(void);
+/* getenv(name) in test builds (-Dtest_clock=true), NULL in every other:
+ * the knobs only tests may turn (the forensic test's positive control). */
+const char *abri_test_getenv(const char *name);
 /* "YYYY-MM-DD" in UTC; -1 if the time cannot be represented. */
 int abri_utc_date(char out[11], int64_t unix_seconds);
 

@@ -25,5 +25,6 @@ int cmd_admin_sign_recipients(int argc, char **argv, cli_config *cfg);
 int cmd_admin_upload_recipients(int argc, char **argv, cli_config *cfg);
 int cmd_admin_migrate(int argc, char **argv, cli_config *cfg);
 int cmd_audit_report(int argc, char **argv, cli_config *cfg);
+int cmd_audit_survey_codes(int argc, char **argv, cli_config *cfg);
 
 #endif

@@ -42,6 +42,7 @@ static const command admin_commands[] = {
 
 static const command audit_commands[] = {
     {"report", cmd_audit_report, "write the annual report (HTML + CSV)"},
+    {"survey-codes", cmd_audit_survey_codes, "survey codes registered per listener in a month"},
     {NULL, NULL, NULL},
 };
 

@@ -55,6 +55,7 @@ static const struct key keys[] = {
     {"challenge_ttl", K_UINT, OFF(challenge_ttl), "600", 10, 86400},
     {"retention_days", K_UINT, OFF(retention_days), "365", 1, 36500},
     {"purge_interval", K_UINT, OFF(purge_interval), "3600", 0, 604800},
+    {"survey_codes_per_month", K_UINT, OFF(survey_codes_per_month), "100", 1, 1000000},
     {"sweep_interval", K_UINT, OFF(sweep_interval), "600", 1, 86400},
     {"wal_rotate", K_UINT, OFF(wal_rotate), "1", 0, 1},
     {"max_upload_bytes", K_SIZE, OFF(max_upload_bytes), "16777216", 65536,

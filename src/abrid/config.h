@@ -35,6 +35,7 @@ struct abrid_config {
 	unsigned challenge_ttl;
 	unsigned retention_days; /* closed case -> purge_after, in days */
 	unsigned purge_interval; /* seconds between purge runs; 0 = none by timer */
+	unsigned survey_codes_per_month; /* per listener, UTC month */
 	unsigned sweep_interval; /* seconds between housekeeping passes */
 	unsigned wal_rotate;     /* 1 = switch WAL + checkpoint after activity */
 	size_t max_upload_bytes;      /* plaintext capacity of one upload (n * 65536) */

@@ -52,6 +52,9 @@ static const struct ec_info table[EC_COUNT] = {
     [EC_BAD_SURVEY_CODE] = {403, "bad_survey_code",
                             "The survey code is unknown, expired or already used."},
     [EC_MONTH_OPEN] = {409, "month_open", "This month has not ended yet."},
+    [EC_SURVEY_CODE_QUOTA] = {429, "survey_code_quota",
+                              "This key has registered its survey codes for this month "
+                              "(survey_codes_per_month)."},
     [EC_UPLOAD_TOO_LARGE] = {413, "upload_too_large", "The upload is larger than allowed."},
     [EC_BAD_CHUNK] = {400, "bad_chunk", "The chunk index or length is wrong."},
     [EC_UNKNOWN_UPLOAD] = {404, "unknown_upload", "No such upload."},

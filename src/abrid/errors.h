@@ -49,6 +49,7 @@ enum ec {
 	/* survey */
 	EC_BAD_SURVEY_CODE,
 	EC_MONTH_OPEN,
+	EC_SURVEY_CODE_QUOTA,
 	/* uploads */
 	EC_UPLOAD_TOO_LARGE,
 	EC_BAD_CHUNK,

@@ -12,16 +12,6 @@
 #include "reply.h"
 #include "month.h"
 
-/* 1 valid and ended, 0 the current month or later, -1 malformed. */
-static int month_closed(const char *s)
-{
-	char now[MONTH_CHARS + 1];
-
-	if (!month_valid(s) || month_now(now) != 0)
-		return -1;
-	return strcmp(s, now) < 0;
-}
-
 static json_t *answers_json(const PGresult *r)
 {
 	json_t *arr = json_array();

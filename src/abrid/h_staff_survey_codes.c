@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/staff/survey-codes: a listener registers a batch of fresh
  * survey codes. abrid keeps only their peppered hashes with an expiry:
- * not who registered them, not for which case. */
+ * not who registered which code, not for which case. What it does keep
+ * per listener is how many codes they registered this month: at most
+ * survey_codes_per_month (a listener answering the survey themselves
+ * would need many), and the auditors see the counts
+ * (GET /v1/audit/survey-codes). */
 #include <string.h>
 
 #include "abri/survey.h"
@@ -15,15 +19,30 @@
 struct codes_post {
 	uint8_t (*tags)[ABRI_HASH_BYTES];
 	size_t n;
+	const uint8_t *key_id; /* the registering listener */
+	enum ec err;
 };
 
 static enum pg_qs codes_txn(struct pg *pg, void *cls)
 {
-	const struct codes_post *c = cls;
+	struct codes_post *c = cls;
+	int64_t added = 0, total;
+	enum pg_qs qs;
+
+	c->err = EC_NONE;
 	for (size_t i = 0; i < c->n; i++) {
-		enum pg_qs qs = pg_insert_survey_code(pg, c->tags[i]);
+		qs = pg_insert_survey_code(pg, c->tags[i]);
 		if (qs < 0)
 			return qs;
+		added += (qs == PG_OK); /* a retried request registers nothing new */
+	}
+	if (added == 0)
+		return PG_OK;
+	if ((qs = pg_add_survey_code_count(pg, c->key_id, added, &total)) < 0)
+		return qs;
+	if (total > (int64_t)abrid.cfg.survey_codes_per_month) {
+		c->err = EC_SURVEY_CODE_QUOTA;
+		return PG_NONE; /* rolled back: nothing registered */
 	}
 	return PG_OK;
 }
@@ -51,7 +70,7 @@ static enum ec parse_codes(const json_t *body, uint8_t tags[][ABRI_HASH_BYTES], 
 enum MHD_Result h_staff_survey_codes(struct request *rq)
 {
 	uint8_t tags[SURVEY_CODES_MAX][ABRI_HASH_BYTES];
-	struct codes_post c = {.tags = tags};
+	struct codes_post c = {.tags = tags, .key_id = rq->member->ed_kid};
 	struct pg *pg;
 	enum pg_qs qs;
 	enum ec err = parse_codes(rq->json, tags, &c.n);
@@ -66,5 +85,7 @@ enum MHD_Result h_staff_survey_codes(struct request *rq)
 	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, codes_txn, &c) : PG_SOFT;
 	if (qs < 0)
 		return reply_pg_error(rq, qs);
+	if (c.err != EC_NONE)
+		return reply_error(rq, c.err, NULL);
 	return reply_json(rq, MHD_HTTP_CREATED, json_pack("{s:I}", "registered", (json_int_t)c.n));
 }

@@ -24,6 +24,7 @@ enum MHD_Result h_audit_stats_get(struct request *rq);
 enum MHD_Result h_staff_survey_codes(struct request *rq);
 enum MHD_Result h_survey_post(struct request *rq);
 enum MHD_Result h_audit_surveys_get(struct request *rq);
+enum MHD_Result h_audit_survey_codes_get(struct request *rq);
 enum MHD_Result h_admin_recipients_put(struct request *rq);
 enum MHD_Result h_exit(struct request *rq);
 enum MHD_Result h_uploads_create(struct request *rq);

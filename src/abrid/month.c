@@ -15,6 +15,15 @@ bool month_valid(const char *s)
 	return strcmp(s + 5, "01") >= 0 && strcmp(s + 5, "12") <= 0 && strncmp(s, "2000", 4) >= 0;
 }
 
+int month_closed(const char *s)
+{
+	char now[MONTH_CHARS + 1];
+
+	if (!month_valid(s) || month_now(now) != 0)
+		return -1;
+	return strcmp(s, now) < 0;
+}
+
 int month_now(char out[MONTH_CHARS + 1])
 {
 	time_t t = (time_t)abri_now();

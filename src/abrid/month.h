@@ -12,5 +12,7 @@
 bool month_valid(const char *s);
 /* The current UTC month; 0, or -1 if the clock cannot be read. */
 int month_now(char out[MONTH_CHARS + 1]);
+/* 1 valid and ended, 0 the current month or later, -1 malformed. */
+int month_closed(const char *s);
 
 #endif

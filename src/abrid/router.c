@@ -29,6 +29,8 @@ static const struct route routes[] = {
      "staff_survey_codes"},
     {"POST", "/v1/survey", h_survey_post, AUTH_NONE, BODY_JSON, "survey"},
     {"GET", "/v1/audit/surveys", h_audit_surveys_get, AUTH_AUDITOR, BODY_NONE, "audit_surveys"},
+    {"GET", "/v1/audit/survey-codes", h_audit_survey_codes_get, AUTH_AUDITOR, BODY_NONE,
+     "audit_survey_codes"},
     {"PUT", "/v1/admin/recipients", h_admin_recipients_put, AUTH_ORG, BODY_JSON,
      "admin_recipients"},
     {"POST", "/v1/uploads", h_uploads_create, AUTH_NONE, BODY_JSON, "uploads_create"},

@@ -35,10 +35,21 @@ int64_t abri_clock_offset(void)
 	(void)pthread_once(&once, read_offset);
 	return offset;
 }
+
+const char *abri_test_getenv(const char *name)
+{
+	return getenv(name);
+}
 #else
 int64_t abri_clock_offset(void)
 {
 	return 0;
+}
+
+const char *abri_test_getenv(const char *name)
+{
+	(void)name;
+	return NULL;
 }
 #endif
 

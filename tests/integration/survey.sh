@@ -199,4 +199,36 @@ abri_api POST /v1/staff/survey-codes --data-binary @"$T/body"
 expect_error 401 auth_missing
 [ "$(snap)" = "$before" ] || fail "refused registrations changed the database"
 ok "survey-codes: an auditor 403, unsigned 401, nothing changed"
+
+# The monthly quota per listener (survey_codes_per_month): l1 has 3 this
+# month; with a quota of 5, 2 more pass, a third batch is refused whole
+# and changes nothing; l2 still has its own 5.
+abrid_stop
+echo "survey_codes_per_month = 5" >>"$T/abrid.conf"
+abrid_start
+abri_cli l1 survey-codes new --count 2 >/dev/null 2>&1 || fail "2 more codes within the quota"
+before=$(snap)
+rc=0; abri_cli l1 survey-codes new --count 1 >"$T/out" 2>&1 || rc=$?
+[ "$rc" != 0 ] && grep -q "survey_code_quota" "$T/out" || fail "over the quota: exit $rc $(cat "$T/out")"
+[ "$(snap | sed 's/survey_code_counts:[^;]*;//')" = "$(sed 's/survey_code_counts:[^;]*;//' <<<"$before")" ] ||
+  fail "a refused batch changed the database"
+[ "$(abri_db "select n from survey_code_counts where month = date_trunc('month', now() at time zone 'UTC')")" = 5 ] ||
+  fail "l1's count is not 5"
+abri_cli l2 survey-codes new --count 5 >/dev/null 2>&1 || fail "l2's own quota"
+ok "survey codes: 5 per listener and month; the 6th is refused (429 survey_code_quota), nothing changed"
+
+# The auditors see the counts per listener for an ended month (the test
+# clock, an hour into next month), beside the answers released for it.
+sign "$T/aud.key" GET "/v1/audit/survey-codes?month=$MONTH"
+abri_api GET "/v1/audit/survey-codes?month=$MONTH" "${HDR[@]}"
+expect_error 409 month_open
+abrid_stop
+export ABRI_TEST_CLOCK_OFFSET=$((next1 + 3600 - $(date -u +%s)))
+abrid_start
+"$ABRI" --config "$T/aud.conf" audit survey-codes --month "$MONTH" >"$T/out" 2>&1 || fail "audit survey-codes: $(cat "$T/out")"
+grep -qE "^  Listener One +[0-9a-f ]+ 5$" "$T/out" && grep -qE "^  Listener Two +[0-9a-f ]+ 5$" "$T/out" &&
+  grep -qE "^  total +10$" "$T/out" && grep -q "Answers received for $MONTH: 2" "$T/out" ||
+  fail "audit survey-codes: $(cat "$T/out")"
+ok "abri audit survey-codes: 5 codes by each listener, 10 in all, 2 answers released for $MONTH"
+unset ABRI_TEST_CLOCK_OFFSET
 echo "survey: all checks passed"

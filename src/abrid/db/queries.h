@@ -119,6 +119,12 @@ enum pg_qs pg_select_survey_answer(struct pg *pg, const uint8_t hash[ABRI_HASH_B
 /* The month's answers by envelope hash; column 0 envelope (bytea). */
 enum pg_qs pg_select_survey_answers(struct pg *pg, const char *month, PGresult **res);
 
+/* Adds n codes to the listener's count for this month; *total after. */
+enum pg_qs pg_add_survey_code_count(struct pg *pg, const uint8_t key_id[ABRI_KEY_ID_BYTES],
+                                    int64_t n, int64_t *total);
+/* A month's counts ("YYYY-MM") by key id: column 0 key_id, 1 n (int4). */
+enum pg_qs pg_select_survey_code_counts(struct pg *pg, const char *month, PGresult **res);
+
 /* ---- replay and challenges ---- */
 /* tag = replay_tag(key id, nonce); PG_NONE if seen before. The stored
  * expiry is rounded up to a whole hour. */
