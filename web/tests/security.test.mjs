@@ -482,6 +482,7 @@ describe('in Chromium', { skip: ROOT === null && 'ABRI_T not set' }, () => {
           assert.equal(await page.evaluate(() => document.documentElement.dataset.app), 'stopped', rel);
           assert.ok(await page.locator('#load-stopped').isVisible(), `${rel}: the page says it stopped`);
           assert.equal(await page.locator('#main').isVisible(), false, `${rel}: no "Loading…" left`);
+          assert.equal(await page.locator('#lang-btn').isVisible(), false, `${rel}: no language button`);
         }
         assert.equal(await page.evaluate(() => document.documentElement.dataset.crypto), undefined, rel);
         assert.ok(seen.fetched > 0, `${rel}: fetched`);

@@ -29,8 +29,10 @@ function preload([path, integrity]) {
   });
 }
 
-// Nothing of the app runs: say so, and keep the quick exit working (its
-// module may be the one that failed), without the app's wiping and beacon.
+// Nothing of the app runs: say so (in English, like the noscript text:
+// the catalogs need the app), and keep the quick exit working (its module
+// may be the one that failed): to js/quickexit.js's fallback site, without
+// the beacon (nothing was typed yet).
 function stop() {
   document.documentElement.dataset.app = 'stopped';
   const main = document.getElementById('main');
@@ -39,6 +41,7 @@ function stop() {
     main.hidden = true;
     note.hidden = false;
   }
+  document.getElementById('lang-btn')?.setAttribute('hidden', ''); // no app to change language
   document.getElementById('quick-exit')?.addEventListener('click', () => {
     document.body.replaceChildren();
     location.replace('https://www.wikipedia.org/');
