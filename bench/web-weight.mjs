@@ -17,8 +17,9 @@ const SLOW = {
   downloadThroughput: (250 * 1000) / 8, // 250 kbit/s
   uploadThroughput: (50 * 1000) / 8, // 50 kbit/s
 };
-// What session.js loadCrypto() pulls in after the first view is shown.
-const BACKGROUND = /^\/(vendor\/|js\/crypto\/|js\/sri\.js$|js\/vendor\.js$|js\/deployment\.js$|js\/kdf-worker\.js$)/;
+// What session.js loadCrypto() pulls in after the first view is shown
+// (js/sri.js is now part of the first view: js/integrity.js imports it).
+const BACKGROUND = /^\/(vendor\/|js\/crypto\/|js\/vendor\.js$|js\/deployment\.js$|js\/kdf-worker\.js$)/;
 // Recorded in the page before any of its scripts (over CDP: not subject to the CSP).
 const PROBE = `(() => {
   const rec = { usable: null, crypto: null };

@@ -43,6 +43,11 @@ ok "web app built into $T/web"
 abrid_stop
 sed -i "s|^web_root = .*|web_root = $T/web|" "$T/abrid.conf"
 grep -q "^web_root = $T/web\$" "$T/abrid.conf" || fail "could not set web_root"
+# Every test loads the whole app from 127.0.0.1, the tampering tests of
+# security.test.mjs some fifty times: more than the default 3000 requests
+# per address per 10 minutes (flood.sh tests that limit, not this suite).
+if grep -q "^addr_max_requests" "$T/abrid.conf"; then fail "abrid.conf already sets addr_max_requests"; fi
+echo "addr_max_requests = 100000" >>"$T/abrid.conf"
 abrid_start
 curl -fsS -o /dev/null "http://127.0.0.1:$ABRI_TEST_PORT/" || fail "abrid does not serve /"
 ok "abrid serves the build on http://127.0.0.1:$ABRI_TEST_PORT"

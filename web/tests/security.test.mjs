@@ -2,7 +2,9 @@
 // (tests/integration/web.sh): the headers on every static file and API
 // answer, Clear-Site-Data on /v1/exit, precompressed variants, path
 // traversal, and in Chromium: no CSP violation, nothing stored, no other
-// origin contacted, WebAssembly really used by the crypto module.
+// origin contacted, WebAssembly really used by the crypto module, and a
+// modified libsodium or app module (of the first page, or loaded later)
+// refused before it runs.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -134,10 +136,13 @@ describe('static files served by abrid', { skip: ROOT === null && 'ABRI_T not se
     assert.equal(refused.headers['content-encoding'], undefined, 'q=0 refuses a coding');
   });
 
-  test('the page references its scripts with matching Subresource Integrity', async () => {
+  test('the page references its scripts and module preloads with matching Subresource Integrity', async () => {
     const html = fs.readFileSync(path.join(ROOT, 'index.html'), 'utf8');
-    const tags = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)];
-    assert.ok(tags.length > 0, 'index.html loads a script');
+    const scripts = [...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"[^>]*>/g)];
+    const preloads = [...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*\bhref="([^"]+)"[^>]*>/g)];
+    assert.ok(scripts.length > 0, 'index.html loads a script');
+    assert.ok(preloads.length > 10, 'index.html preloads the modules');
+    const tags = [...scripts, ...preloads];
     for (const [tag, src] of tags) {
       if (/^[a-z]+:|^\/\//i.test(src)) assert.fail(`third-party script ${src}`);
       const m = tag.match(/integrity="sha384-([^"]+)"/);
@@ -149,7 +154,8 @@ describe('static files served by abrid', { skip: ROOT === null && 'ABRI_T not se
 
   test('js/sri.js holds the SHA-384 of the vendored libsodium modules', async () => {
     // Read as text: node would take the build's .js files for CommonJS.
-    const text = fs.readFileSync(path.join(ROOT, 'js', 'sri.js'), 'utf8');
+    const all = fs.readFileSync(path.join(ROOT, 'js', 'sri.js'), 'utf8');
+    const text = all.slice(all.indexOf('export const VENDOR'), all.indexOf('export const DYNAMIC'));
     const VENDOR = [...text.matchAll(/path: "([^"]+)", integrity: "([^"]+)"/g)].map((m) => ({ path: m[1], integrity: m[2] }));
     const names = VENDOR.map((v) => v.path);
     assert.deepEqual(names, ['vendor/libsodium-sumo.mjs', 'vendor/libsodium-wrappers.mjs'], 'load order');
@@ -403,4 +409,160 @@ describe('in Chromium', { skip: ROOT === null && 'ABRI_T not set' }, () => {
       await page.context().close();
     });
   }
+
+  // Every module the page runs is integrity-checked before any of it runs
+  // (docs/web.md, "Integrity of every module"). One module at a time is
+  // modified in the build: a line is appended that records that it ran
+  // (still valid JavaScript, so only the integrity check can refuse it) and
+  // its .gz/.br copies are removed, so that these bytes are served.
+  const MODULES = (() => {
+    if (ROOT === null) return { boot: [], later: [] };
+    const boot = fs.readFileSync(path.join(ROOT, 'js', 'boot.js'), 'utf8');
+    const sri = fs.readFileSync(path.join(ROOT, 'js', 'sri.js'), 'utf8');
+    return {
+      // Checked by js/boot.js before the app starts (index.html preloads them).
+      boot: [...boot.matchAll(/^ {2}\["([^"]+)", "sha384-[^"]+"\],$/gm)].map((m) => m[1]),
+      // Loaded later through importChecked() (js/sri.js DYNAMIC).
+      later: [...new Set([...sri.slice(sri.indexOf('export const DYNAMIC')).matchAll(/path: "([^"]+)"/g)].map((m) => m[1]))],
+    };
+  })();
+
+  function tamper(rel) {
+    const file = path.join(ROOT, ...rel.split('/'));
+    const original = fs.readFileSync(file);
+    const copies = {};
+    for (const x of ['.gz', '.br']) {
+      if (fs.existsSync(file + x)) copies[x] = fs.readFileSync(file + x);
+    }
+    const mark = `\n;(globalThis.__abriTampered ??= []).push(${JSON.stringify(rel)});\n`;
+    fs.writeFileSync(file, Buffer.concat([original, Buffer.from(mark)]));
+    for (const x of Object.keys(copies)) fs.unlinkSync(file + x);
+    return () => {
+      fs.writeFileSync(file, original);
+      for (const [x, data] of Object.entries(copies)) fs.writeFileSync(file + x, data);
+    };
+  }
+
+  // A fresh page on "/" that notes the requests for `rel` and Chromium's
+  // integrity errors naming it.
+  async function openWatching(rel) {
+    const page = await newPage(browser, { lang: 'en' });
+    const url = `${new URL(WEB_URL).origin}/${rel}`;
+    const seen = { fetched: 0, refused: 0 };
+    page.on('request', (r) => {
+      if (r.url() === url) seen.fetched++;
+    });
+    page.on('console', (m) => {
+      if (/integrity/i.test(m.text()) && m.text().includes(`'${url}'`)) seen.refused++;
+    });
+    await page.goto('/', { waitUntil: 'load' });
+    return { page, seen };
+  }
+  const ran = (page) => page.evaluate(() => globalThis.__abriTampered ?? []);
+
+  test('js/boot.js and the modules of the first page: a modified one stops the app before any of it runs', async () => {
+    assert.ok(MODULES.boot.includes('js/main.js') && MODULES.boot.includes('js/views/session.js'), 'boot.js lists them');
+    for (const rel of ['js/boot.js', ...MODULES.boot]) {
+      const undo = tamper(rel);
+      try {
+        const { page, seen } = await openWatching(rel);
+        if (rel === 'js/boot.js') {
+          // The page's only script is refused: nothing at all runs.
+          await page.waitForTimeout(1500);
+        } else {
+          // Stopped, or (were the check missing) the app started.
+          await page.waitForFunction(() => document.documentElement.dataset.app === 'stopped' ||
+            document.querySelector('.view-lang') !== null, null, { timeout: 15000 });
+        }
+        assert.deepEqual(await ran(page), [], `${rel}: the modified module did not run`);
+        assert.equal(await page.locator('.view-lang').count(), 0, `${rel}: the app drew no view`);
+        if (rel === 'js/boot.js') {
+          assert.equal(await page.evaluate(() => document.documentElement.dataset.app), undefined, rel);
+        } else {
+          assert.equal(await page.evaluate(() => document.documentElement.dataset.app), 'stopped', rel);
+          assert.ok(await page.locator('#load-stopped').isVisible(), `${rel}: the page says it stopped`);
+          assert.equal(await page.locator('#main').isVisible(), false, `${rel}: no "Loading…" left`);
+          assert.equal(await page.locator('#lang-btn').isVisible(), false, `${rel}: no language button`);
+        }
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.crypto), undefined, rel);
+        assert.ok(seen.fetched > 0, `${rel}: fetched`);
+        assert.ok(seen.refused > 0, `${rel}: Chromium reports the integrity failure`);
+        if (rel === 'js/quickexit.js') {
+          // Its module is the one refused: the quick exit still leaves.
+          await screenshot(page, 'security-stopped');
+          const exitUrl = 'https://www.wikipedia.org/';
+          await page.route(exitUrl, (route) => route.fulfill({ contentType: 'text/html', body: '<p>neutral page</p>' }));
+          const left = page.waitForURL(exitUrl);
+          await page.locator('#quick-exit').click();
+          await left;
+        }
+        await page.context().close();
+      } finally {
+        undo();
+      }
+    }
+    // Restored: the app starts.
+    const { page } = await openWatching('js/main.js');
+    await page.waitForSelector('.view-lang h1');
+    await page.waitForFunction(() => document.documentElement.dataset.crypto === 'ready', null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.app), undefined);
+    await page.context().close();
+  });
+
+  // Loaded once the first view is shown (session.js loadCrypto()); the
+  // attachment module, loaded only when files are sent, is tested below.
+  for (const rel of MODULES.later.filter((r) => r !== 'js/crypto/attach.js')) {
+    test(`a modified ${rel} is refused: it does not run, the crypto module fails`, async () => {
+      const undo = tamper(rel);
+      try {
+        const { page, seen } = await openWatching(rel);
+        await page.waitForFunction(() => document.documentElement.dataset.crypto, null, { timeout: 30000 });
+        assert.deepEqual(await ran(page), [], 'the modified module did not run');
+        assert.equal(await page.evaluate(() => document.documentElement.dataset.crypto), 'failed');
+        assert.ok(seen.fetched > 0, 'fetched');
+        assert.ok(seen.refused > 0, 'Chromium reports the integrity failure');
+        assert.ok(await page.locator('.view-lang h1').isVisible(), 'the first view is drawn');
+        await page.context().close();
+      } finally {
+        undo();
+      }
+      const { page } = await openWatching(rel);
+      await page.waitForFunction(() => document.documentElement.dataset.crypto, null, { timeout: 30000 });
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.crypto), 'ready', 'restored: it loads');
+      assert.deepEqual(await ran(page), []);
+      await page.context().close();
+    });
+  }
+
+  test('a modified js/crypto/attach.js is refused when a file is sent: nothing is uploaded', async () => {
+    assert.ok(MODULES.later.includes('js/crypto/attach.js'));
+    const undo = tamper('js/crypto/attach.js');
+    try {
+      const { page, seen } = await openWatching('js/crypto/attach.js');
+      const posts = [];
+      page.on('request', (r) => {
+        if (r.method() !== 'GET' && new URL(r.url()).pathname.startsWith('/v1/')) posts.push(new URL(r.url()).pathname);
+      });
+      await page.waitForFunction(() => document.documentElement.dataset.crypto === 'ready', null, { timeout: 30000 });
+      await page.locator('.lang-btn[lang="en"]').click();
+      await page.locator('.view-start .btn.primary').click();
+      await page.locator('input[name=kind][value=violence_domestic]').check();
+      await page.locator('input[name=when][value=week]').check();
+      await page.locator('textarea[name=what]').fill('A report with a document.');
+      await page.locator('.attach-doc-input').setInputFiles({ name: 'note.txt', mimeType: 'text/plain',
+        buffer: Buffer.from('a document\n') });
+      await page.waitForSelector('.attach-item');
+      await page.locator('.view-form button[type=submit]').click();
+      await page.waitForSelector('.view-review h1');
+      await page.locator('.view-review .btn.primary').click();
+      await page.locator('.view-review .alert:not([hidden])').waitFor({ timeout: 30000 });
+      assert.equal(seen.fetched > 0 && seen.refused > 0, true, 'fetched and refused');
+      assert.deepEqual(await ran(page), [], 'the modified module did not run');
+      assert.deepEqual(posts.filter((p) => p.startsWith('/v1/uploads') || p.startsWith('/v1/cases')), [],
+        'nothing uploaded or submitted');
+      await page.context().close();
+    } finally {
+      undo();
+    }
+  });
 });

@@ -5,12 +5,15 @@
 // the CSP forbids. js/sri.js (written by web/build.mjs) holds their SHA-384.
 //
 // Page: preloadVendor() inserts <link rel=modulepreload integrity=...> for
-// each file, in dependency order, and waits for their load events. Chromium
-// puts a preloaded module in the document's module map, so the later
-// import() and the wrappers' own `import "./libsodium-sumo.mjs"` use exactly
-// the checked bytes; a mismatch is a failed fetch ("Failed to find a valid
-// digest in the 'integrity' attribute" on the console), the link fires
-// "error" and init() is never reached. Same origin: no crossorigin needed.
+// each file, the raw library first (js/integrity.js), and waits for their
+// load events. Chromium puts a preloaded module in the document's module
+// map, so the later import() and the wrappers' own `import
+// "./libsodium-sumo.mjs"` use exactly the checked bytes; a mismatch is a
+// failed fetch ("Failed to find a valid digest in the 'integrity'
+// attribute" on the console), the link fires "error" and init() is never
+// reached (were it reached, import() would fetch the file again, unchecked:
+// a failed preload does not block the URL). Same origin: no crossorigin
+// needed.
 //
 // Worker: a worker has no <link>, and the CSP (script-src/worker-src 'self',
 // no blob:) forbids running bytes we fetched ourselves. checkVendor()
@@ -20,41 +23,13 @@
 // server that answers the check and the import differently — such a server
 // can serve any other script too (SECURITY.md, "hostile JavaScript").
 import { VENDOR } from './sri.js';
+import { IntegrityError, preloadModules } from './integrity.js';
 
 const url = (p) => new URL(`../${p}`, import.meta.url).href;
 
-export class IntegrityError extends Error {
-  constructor(path) {
-    super(`integrity: ${path}`);
-    this.name = 'IntegrityError';
-    this.code = 'integrity';
-  }
-}
-
-function preloadOne(entry) {
-  return new Promise((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.integrity = entry.integrity;
-    link.href = url(entry.path);
-    link.addEventListener('load', () => resolve(), { once: true });
-    link.addEventListener('error', () => reject(new IntegrityError(entry.path)), { once: true });
-    document.head.append(link);
-  });
-}
-
-let preloaded = null;
-
-/** Page only: preloads the libsodium modules with integrity, in order. */
+/** Page only: preloads the libsodium modules with integrity (see above). */
 export function preloadVendor() {
-  if (preloaded === null) {
-    preloaded = (async () => {
-      // One after the other: the raw library must be in the module map
-      // (checked) before the wrappers that import it are fetched.
-      for (const entry of VENDOR) await preloadOne(entry);
-    })();
-  }
-  return preloaded;
+  return preloadModules(VENDOR);
 }
 
 const b64 = (buf) => {

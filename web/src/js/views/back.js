@@ -20,11 +20,7 @@ export function render(app) {
   const input = h('input', {
     id: 'token-input',
     type: 'text',
-    inputmode: 'numeric',
-    autocomplete: 'off',
-    autocorrect: 'off',
-    autocapitalize: 'off',
-    spellcheck: 'false',
+    inputmode: 'numeric', // spellcheck, autocorrect... off: h() (dom.js)
     dir: 'ltr',
     class: 'token-input',
     'aria-describedby': 'token-hint token-err',

@@ -74,8 +74,7 @@ function textField(name, label, hint, value, opts) {
     'aria-describedby': err ? `${hid} ${err.id}` : hid,
     required: opts.required || null,
     'aria-required': opts.required ? 'true' : null,
-    autocomplete: 'off',
-    dir: 'auto',
+    dir: 'auto', // spellcheck, autocorrect... off: h() (dom.js)
   });
   control.value = value || '';
   return {

@@ -4,6 +4,7 @@
 // and keys live only in memory, in the objects returned here; forget() drops
 // them (quick exit, leaving the case).
 import * as api from '../api.js';
+import { importChecked } from '../integrity.js';
 
 let cryptoPromise = null;
 let dep = null;
@@ -17,10 +18,11 @@ function pick(obj, names) {
 export function loadCrypto() {
   if (cryptoPromise === null) {
     cryptoPromise = (async () => {
+      // Each module preloaded with its integrity before it runs (js/integrity.js).
       const [mod, deployment, vendor] = await Promise.all([
-        import('../crypto/abri.js'),
-        import('../deployment.js'),
-        import('../vendor.js'),
+        importChecked('../crypto/abri.js', import.meta.url),
+        importChecked('../deployment.js', import.meta.url),
+        importChecked('../vendor.js', import.meta.url),
       ]);
       // libsodium is preloaded with Subresource Integrity before init()
       // imports it: a modified file fails here (js/vendor.js).
@@ -325,7 +327,7 @@ async function putChunks(id, enc, progress) {
 
 /** Encrypt one file, POST /v1/uploads (proof of work bound to its hash), send it. */
 async function uploadOne(abri, file, onChunk) {
-  const { attachEncrypt, attachRef } = await import('../crypto/attach.js');
+  const { attachEncrypt, attachRef } = await importChecked('../crypto/attach.js', import.meta.url);
   const enc = file.enc || (file.enc = await attachEncrypt(file.blob));
   for (let restart = 0; ; restart++) {
     const cfg = await api.getConfig();
