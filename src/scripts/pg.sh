@@ -67,8 +67,10 @@ start)
     chmod 700 "$sock"
     # 1 MiB WAL segments: the housekeeping switches segments after
     # activity (docs/operations.md, "Housekeeping"), each switch costs a
-    # new segment file.
-    as_owner "$PGBIN/initdb" -D "$pgdata" -U abri -A trust -E UTF8 --locale=C.UTF-8 --wal-segsize=1 >"$dir/initdb.log" 2>&1 ||
+    # new segment file. (ABRI_PG_WAL_SEGSIZE: bench/wal-residue.sh makes a
+    # cluster with PostgreSQL's default of 16 to compare.)
+    as_owner "$PGBIN/initdb" -D "$pgdata" -U abri -A trust -E UTF8 --locale=C.UTF-8 \
+      --wal-segsize="${ABRI_PG_WAL_SEGSIZE:-1}" >"$dir/initdb.log" 2>&1 ||
       { cat "$dir/initdb.log" >&2; exit 1; }
   fi
   # abri's settings live in their own file, rewritten at every start so a
