@@ -20,14 +20,14 @@
 # Loopback only; prints figures, asserts nothing on time.
 #
 # Environment: ABRI_BUILD (default $ROOT/build), ABRI_WAL_STEP (reports per
-#   step, default 500), ABRI_WAL_MAX (reports at most, default 20000),
+#   step, default 100), ABRI_WAL_MAX (reports at most, default 20000),
 #   ABRI_WAL_PER_DAY (writes a day a safe place might see, to express A in
 #   days; default 20), ABRI_WAL_SWEEP (sweep_interval for B, default 5).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ABRI_SRC=${ABRI_SRC:-$ROOT}
 export ABRI_BUILD=${ABRI_BUILD:-$ROOT/build}
-STEP=${ABRI_WAL_STEP:-500}
+STEP=${ABRI_WAL_STEP:-100}
 MAX=${ABRI_WAL_MAX:-20000}
 PER_DAY=${ABRI_WAL_PER_DAY:-20}
 SWEEP=${ABRI_WAL_SWEEP:-5}
@@ -60,6 +60,8 @@ run() { # run A|B: one cluster, printed figures
     abrid_start
     abri_cli l1 admin upload-recipients "$T/list1.json" >/dev/null
     LG=("$LOADGEN" --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" --json)
+    # The marker opens a fresh segment (the longest any record waits).
+    [ "$mode" = A ] && abri_db "select pg_switch_wal()" >/dev/null
     "${LG[@]}" --count 1 --concurrency 1 --envelope-out "$T/marker.bin" >/dev/null
     xid=$(abri_db "select xmin from envelopes")
     # 64 bytes from the middle of the marker's ciphertext: random, found
@@ -84,6 +86,7 @@ PY
     }
     if [ "$mode" = A ]; then
       n=0 gone_read="" gone_disk=""
+      lsn0=$(abri_db "select pg_current_wal_insert_lsn() - '0/0'::pg_lsn")
       while [ "$n" -lt "$MAX" ] && { [ -z "$gone_read" ] || [ -z "$gone_disk" ]; }; do
         "${LG[@]}" --count "$STEP" --concurrency 4 >/dev/null || true
         n=$((n + STEP))
@@ -91,9 +94,15 @@ PY
         [ -z "$gone_read" ] && ! readable && gone_read=$n
         [ -z "$gone_disk" ] && ! on_disk && gone_disk=$n
       done
+      per=$(abri_db "select ((pg_current_wal_insert_lsn() - '0/0'::pg_lsn) - $lsn0) / $n")
+      seg_reports=$((16 * 1048576 / ${per%.*}))
       days() { awk -v n="$1" -v d="$PER_DAY" 'BEGIN { printf "%.0f", n / d }'; }
-      echo "A. PostgreSQL defaults, no wal_rotate: $(ls "$wal" | grep -c '^[0-9A-F]\{24\}$') segments of 16 MiB in pg_wal"
-      echo "   commit record readable (pg_waldump) until ${gone_read:->$MAX} further reports" \
+      echo "A. PostgreSQL defaults, no wal_rotate: $(ls "$wal" | grep -c '^[0-9A-F]\{24\}$') segments of 16 MiB in pg_wal;" \
+           "${per%.*} bytes of WAL per report, so one segment holds $seg_reports reports" \
+           "($(days "$seg_reports") days at $PER_DAY writes a day)"
+      echo "   a commit record stays readable at least until its segment is full and a checkpoint passed:" \
+           "$seg_reports reports for a write opening a segment, as here (a checkpoint after every step)"
+      echo "   readable (pg_waldump) until ${gone_read:->$MAX} further reports" \
            "(${gone_read:+$(days "$gone_read") days at $PER_DAY writes a day})"
       echo "   its bytes in pg_wal until ${gone_disk:->$MAX} further reports" \
            "(${gone_disk:+$(days "$gone_disk") days at $PER_DAY writes a day})"
@@ -104,7 +113,7 @@ PY
         sleep 0.5
       done
       echo "B. abri's settings, wal_rotate = 1, sweep_interval = $SWEEP s: $(ls "$wal" | grep -c '^[0-9A-F]\{24\}$') segments of 1 MiB in pg_wal"
-      echo "   commit record and bytes gone ${gone:-not} within ${gone:+$gone s }after the marker (at most one pass: sweep_interval, 600 s by default)"
+      echo "   commit record and bytes gone: ${gone:+$gone s after the marker}${gone:+ }${gone:+(at most one pass: sweep_interval, 600 s by default)}${gone:-NOT within the wait}"
     fi
   )
 }

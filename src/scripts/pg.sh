@@ -77,6 +77,8 @@ start)
   # cluster made by an older pg.sh gets them too.
   grep -q "^include_if_exists = 'abri.conf'" "$pgdata/postgresql.conf" ||
     echo "include_if_exists = 'abri.conf'" | as_owner tee -a "$pgdata/postgresql.conf" >/dev/null
+  # Segment size in MiB (1 here; 16 in clusters made by older versions).
+  seg=$(( $(as_owner "$PGBIN/pg_controldata" "$pgdata" | awk -F: '/Bytes per WAL segment/ {print $2}') / 1048576 ))
   as_owner tee "$pgdata/abri.conf" >/dev/null <<CONF
 # Written by abri's src/scripts/pg.sh at every start: edits are lost.
 # Why each setting: SECURITY.md, "What a copy of the server shows", and
@@ -95,8 +97,8 @@ max_wal_senders = 0
 wal_keep_size = 0
 wal_recycle = off
 wal_init_zero = on
-min_wal_size = 2MB
-max_wal_size = 32MB
+min_wal_size = $((2 * seg))MB
+max_wal_size = $((seg > 8 ? 4 * seg : 32))MB
 # The server log: no time, no process id, no statement, no connection,
 # no checkpoint or vacuum report, no detail that could quote a value.
 log_line_prefix = ''
