@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Recipient lists at the edges: sql/0004 upgrades a schema-3 database;
+# versions 2^31 and 2^32 - 1 work end to end
+# (upload, /v1/config, /v1/recipients/{version}, /healthz, a report sealed
+# under them and read by a listener who remembers the highest version); a
+# signed list with version 2^32 is refused with a 4xx and changes nothing.
+source "$(dirname "$0")/../harness/env.sh"
+
+# ---- sql/0004: an existing schema-3 database keeps its lists ----
+abri_pg_up
+abri_keys_up
+abri_conf_up
+for f in "$ABRI_SRC"/sql/000[123]-*.sql; do
+  psql "$DSN" -v ON_ERROR_STOP=1 -q -1 -f "$f" >/dev/null || fail "psql -f $f"
+done
+abri_db "insert into recipient_lists values (1, '\\x00', decode(repeat('00', 64), 'hex'), 1)"
+out=$("$ABRI" admin migrate --dsn "$DSN") || fail "abri admin migrate from schema 3"
+[[ "$out" == "Applied 1 migration(s); schema version 4"* ]] || fail "migrate from schema 3 said: $out"
+[ "$(abri_db "select data_type from information_schema.columns where table_name = 'recipient_lists' and column_name = 'version'")" = bigint ] ||
+  fail "recipient_lists.version is not a bigint"
+[ "$(abri_db "select count(*) from recipient_lists where version = 1")" = 1 ] || fail "the old list row is gone"
+for v in 0 4294967296; do
+  if abri_db "insert into recipient_lists values ($v, '\\x00', decode(repeat('00', 64), 'hex'), 1)" 2>/dev/null; then
+    fail "the column accepts version $v"
+  fi
+done
+abri_db "insert into recipient_lists values (4294967295, '\\x00', decode(repeat('00', 64), 'hex'), 1)"
+abri_db "delete from recipient_lists"
+ok "sql/0004 migrates a schema-3 database: version is a bigint 1 .. 2^32 - 1, rows kept"
+abrid_start
+abri_cli l1 admin upload-recipients "$T/list1.json" >/dev/null
+SIGNREQ=$ABRI_BUILD/tests/integration/signreq
+SRV="unix:$T/abrid.sock"
+rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }
+MEMBERS=("$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json")
+
+# ---- list versions up to 2^32 - 1 ----
+n=0
+for v in 2147483648 4294967295; do
+  n=$((n + 1))
+  abri_sign_list "$v" "$T/list-$v.json" "${MEMBERS[@]}"
+  out=$(abri_cli l1 admin upload-recipients "$T/list-$v.json") || fail "upload of list $v: $out"
+  [[ "$out" == *"version $v" ]] || fail "upload of list $v said: $out"
+  [ "$(abri_db "select max(version) from recipient_lists")" = "$v" ] || fail "list $v not stored"
+  abri_api GET /v1/config
+  [ "$status" = 200 ] || fail "/v1/config under list $v: $status $(head -c 300 "$T/resp")"
+  [ "$(jq -r .recipients.list "$T/resp")" = "$(jq -r .list "$T/list-$v.json")" ] ||
+    fail "/v1/config does not serve list $v"
+  abri_api GET "/v1/recipients/$v"
+  [ "$status" = 200 ] || fail "/v1/recipients/$v: $status $(head -c 300 "$T/resp")"
+  [ "$(jq -r .sig "$T/resp")" = "$(jq -r .sig "$T/list-$v.json")" ] || fail "/v1/recipients/$v: another list"
+  abri_api GET /healthz
+  [ "$status" = 200 ] && [ "$(jq -r .recipients.version "$T/resp")" = "$v" ] ||
+    fail "/healthz under list $v: $status $(cat "$T/resp")"
+  rep submit --text "report $n under list $v" --token-out "$T/tok-$v" >"$T/sub-$v.json" ||
+    fail "a report under list $v"
+  ref=$(jq -r .case_ref "$T/sub-$v.json")
+  abri_cli l1 show "$ref" >"$T/show-$v.txt" 2>"$T/show-$v.err" || fail "abri show $ref (list $v): $(cat "$T/show-$v.err")"
+  grep -qF "report $n under list $v" "$T/show-$v.txt" || fail "the report under list $v is not shown"
+  abri_cli l1 reply "$ref" -m "reply $n" >/dev/null 2>"$T/reply.err" || fail "reply under list $v: $(cat "$T/reply.err")"
+  rep open --token-file "$T/tok-$v" >"$T/open-$v.jsonl" || fail "the reporter reopens the case of list $v"
+  grep -F "reply $n" "$T/open-$v.jsonl" | jq -e '.verified == true' >/dev/null ||
+    fail "the reporter does not read a verified reply under list $v"
+  ok "list version $v: uploaded, served, a report and a reply sealed under it and read"
+done
+# The first case, sealed under 2^31, still verifies under the current list,
+# and the CLI remembers 2^32 - 1 as the highest version seen.
+ref=$(jq -r .case_ref "$T/sub-2147483648.json")
+abri_cli l2 show "$ref" >"$T/show-old.txt" 2>"$T/show-old.err" || fail "abri show of the case under 2^31: $(cat "$T/show-old.err")"
+grep -qF "report 1 under list 2147483648" "$T/show-old.txt" || fail "the case under 2^31 is not shown"
+grep -rqs 4294967295 "$T/state-l1/recipients" || fail "the CLI does not remember version 4294967295"
+abri_sign_list 2147483649 "$T/list-low.json" "${MEMBERS[@]}"
+rc=0; abri_cli l1 admin upload-recipients "$T/list-low.json" >"$T/out" 2>&1 || rc=$?
+[ "$rc" = 5 ] && grep -q version_not_higher "$T/out" || fail "a lower version after 2^32 - 1: exit $rc $(cat "$T/out")"
+ok "the case under 2^31 reads after 2^32 - 1; a lower version is refused"
+
+# ---- version 2^32: signed by the organisation key, refused by abrid ----
+jq -c '.version = 4294967296' <<<"$(jq -r .list "$T/list-4294967295.json" | base64 -d | tail -c +5)" >"$T/doc-2p32.json"
+"$SIGNREQ" --key "$T/org.key" --deployment "$DEPLOYMENT" --list-doc "$T/doc-2p32.json" >"$T/list-2p32.json" ||
+  fail "signreq --list-doc"
+before=$(abri_db_snapshot)
+abri_api PUT /v1/admin/recipients --data-binary "@$T/list-2p32.json"
+expect_error 400 bad_list
+[ "$(abri_db_snapshot)" = "$before" ] || fail "list version 2^32: the database changed"
+abri_api GET /v1/recipients/4294967296
+expect_error 404 not_found
+ok "list version 2^32 -> 400 bad_list, nothing changed; /v1/recipients/4294967296 -> 404"
+
+echo "recipients: all checks passed"
