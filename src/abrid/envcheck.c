@@ -70,15 +70,15 @@ enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t
 	struct pow_spend spend;
 	enum pg_qs qs;
 
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		*err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && (flags & GATE_RECEIPT) && !cur->server_is_us)
-		*err = EC_SERVER_KEY_MISMATCH;
-	else if (qs == PG_OK)
-		*err = envelope_check_list(info, cur);
-	if (qs < 0 || *err != EC_NONE)
+	qs = rlist_current_in_force(pg, &cur, err);
+	if (qs != PG_OK || *err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
+	if ((flags & GATE_RECEIPT) && !cur->server_is_us)
+		*err = EC_SERVER_KEY_MISMATCH;
+	else
+		*err = envelope_check_list(info, cur);
+	if (*err != EC_NONE)
+		return PG_NONE;
 	if (flags & GATE_POW) {
 		*err = pow_check(pow, info->hash, &spend);
 		if (*err != EC_NONE)
@@ -100,13 +100,11 @@ enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t
 enum pg_qs auditor_gate(struct pg *pg, const abri_envelope_info *info, enum ec *err)
 {
 	const struct rlist *cur;
-	enum pg_qs qs = rlist_current(pg, &cur);
+	enum pg_qs qs = rlist_current_in_force(pg, &cur, err);
 
-	if (qs == PG_NONE)
-		*err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && (*err = envelope_check_list(info, cur)) == EC_NONE)
-		*err = envelope_check_auditors(info, cur);
-	if (qs < 0 || *err != EC_NONE)
+	if (qs != PG_OK || *err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
-	return PG_OK;
+	if ((*err = envelope_check_list(info, cur)) == EC_NONE)
+		*err = envelope_check_auditors(info, cur);
+	return (*err != EC_NONE) ? PG_NONE : PG_OK;
 }

@@ -18,6 +18,9 @@ static const struct ec_info table[EC_COUNT] = {
                               "in Retry-After."},
     [EC_INTERNAL] = {500, "internal", "Internal error."},
     [EC_NO_RECIPIENTS] = {503, "no_recipients", "No recipient list has been uploaded yet."},
+    [EC_RECIPIENTS_EXPIRED] = {503, "recipients_expired",
+                               "The recipient list has expired; the organisation must sign a "
+                               "new one."},
     [EC_SERVER_KEY_MISMATCH] = {503, "server_key_mismatch",
                                 "The recipient list does not name this server's key."},
     [EC_BAD_ENVELOPE] = {400, "bad_envelope", "The envelope is malformed."},

@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Recipient lists at the edges: sql/0004 upgrades a schema-3 database;
-# versions 2^31 and 2^32 - 1 work end to end
-# (upload, /v1/config, /v1/recipients/{version}, /healthz, a report sealed
-# under them and read by a listener who remembers the highest version); a
-# signed list with version 2^32 is refused with a 4xx and changes nothing.
+# Recipient lists at the edges:
+# - sql/0004 upgrades a schema-3 database;
+# - an expired list is still served for list_grace seconds (/healthz says
+#   expired and in_grace), then staff requests and submissions get 503
+#   recipients_expired until a fresh list is uploaded;
+# - versions 2^31 and 2^32 - 1 work end to end (upload, /v1/config,
+#   /v1/recipients/{version}, /healthz, a report sealed under them and read
+#   by a listener who remembers the highest version);
+# - a signed list with version 2^32 is refused with a 4xx, nothing changed.
 source "$(dirname "$0")/../harness/env.sh"
+SIGNREQ=$ABRI_BUILD/tests/integration/signreq
+SRV="unix:$T/abrid.sock"
+rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }
+MEMBERS=("$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json")
 
 # ---- sql/0004: an existing schema-3 database keeps its lists ----
 abri_pg_up
@@ -27,12 +35,66 @@ done
 abri_db "insert into recipient_lists values (4294967295, '\\x00', decode(repeat('00', 64), 'hex'), 1)"
 abri_db "delete from recipient_lists"
 ok "sql/0004 migrates a schema-3 database: version is a bigint 1 .. 2^32 - 1, rows kept"
+echo "list_grace = 3600" >>"$T/abrid.conf"
 abrid_start
 abri_cli l1 admin upload-recipients "$T/list1.json" >/dev/null
-SIGNREQ=$ABRI_BUILD/tests/integration/signreq
-SRV="unix:$T/abrid.sock"
-rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }
-MEMBERS=("$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json")
+
+# ---- an expired list: served within list_grace, refused after it ----
+# abri cases exit code and output, a signed GET's answer
+staff_get() {
+  local -a hdr=()
+  while IFS= read -r h; do hdr+=(-H "$h"); done < <("$SIGNREQ" --key "$T/l1.key" --passphrase-file "$T/pass" \
+    --deployment "$DEPLOYMENT" --origin "$ORIGIN" --method GET --target /v1/staff/cases)
+  abri_api GET /v1/staff/cases "${hdr[@]}"
+}
+post_case() { abri_api POST /v1/cases -H 'Content-Type: application/json' --data-binary "@$1"; }
+health() { abri_api GET /healthz; [ "$status" = 200 ] || fail "/healthz: $status"; jq -c .recipients "$T/resp"; }
+na=$(($(date +%s) + 12))
+"$ABRI" admin sign-recipients --org-key "$T/org.key" --deployment "$DEPLOYMENT" --version 2 --not-after "$na" \
+  --out "$T/list2.json" "${MEMBERS[@]}" >/dev/null || fail "sign a list expiring in 12 s"
+abri_cli l1 admin upload-recipients "$T/list2.json" >/dev/null || fail "upload the list expiring in 12 s"
+rep seal --text "sealed before expiry, sent in the grace period" >"$T/seal-a.json" || fail "seal a"
+rep seal --text "sealed before expiry, sent after the grace period" >"$T/seal-b.json" || fail "seal b"
+h=$(health)
+jq -e '.expires_soon == true and .expired == false and .in_grace == false' <<<"$h" >/dev/null ||
+  fail "/healthz before not_after: $h"
+[ "$(date +%s)" -lt "$na" ] || fail "sealing took more than 12 s: the list expired before the test could start"
+while [ "$(date +%s)" -lt $((na + 1)) ]; do sleep 0.2; done
+h=$(health)
+jq -e --argjson na "$na" '.expired == true and .in_grace == true and .grace_until == $na + 3600' <<<"$h" >/dev/null ||
+  fail "/healthz in the grace period: $h"
+post_case "$T/seal-a.json"
+[ "$status" = 201 ] || fail "a report sealed under the list, sent in the grace period: $status $(cat "$T/resp")"
+abri_cli l1 cases >"$T/out" 2>&1 || fail "abri cases in the grace period: $(cat "$T/out")"
+grep -q EXPIRED "$T/out" || fail "abri cases does not warn of the expired list: $(cat "$T/out")"
+ok "an expired list in its grace period: /healthz says so, submissions and staff requests still served"
+
+abrid_stop
+sed -i 's/^list_grace = .*/list_grace = 0/' "$T/abrid.conf"
+abrid_start
+h=$(health)
+jq -e --argjson na "$na" '.expired == true and .in_grace == false and .grace_until == $na' <<<"$h" >/dev/null ||
+  fail "/healthz after the grace period: $h"
+before=$(abri_db_snapshot)
+post_case "$T/seal-b.json"; expect_error 503 recipients_expired
+staff_get; expect_error 503 recipients_expired
+post_case "$T/seal-a.json"
+[ "$status" = 201 ] || fail "the retry of a report accepted in the grace period: $status $(cat "$T/resp")"
+rc=0; abri_cli l1 cases >"$T/out" 2>&1 || rc=$?
+[ "$rc" = 3 ] && grep -q recipients_expired "$T/out" || fail "abri cases after the grace period: exit $rc $(cat "$T/out")"
+[ "$(abri_db_snapshot)" = "$before" ] || fail "refused requests under an expired list changed the database"
+ok "after the grace period: 503 recipients_expired for submissions and staff requests (a retry still gets its 201), nothing changed"
+
+abri_sign_list 3 "$T/list3.json" "${MEMBERS[@]}"
+abri_cli l1 admin upload-recipients "$T/list3.json" >/dev/null || fail "a fresh list cannot be uploaded after expiry"
+h=$(health)
+jq -e '.version == 3 and .expired == false and .in_grace == false and .expires_soon == false' <<<"$h" >/dev/null ||
+  fail "/healthz after a fresh list: $h"
+post_case "$T/seal-b.json"; expect_error 409 recipients_changed
+rep submit --text "after the fresh list" >/dev/null || fail "a report after the fresh list"
+staff_get; [ "$status" = 200 ] || fail "a staff request after the fresh list: $status $(cat "$T/resp")"
+abri_cli l1 cases >/dev/null || fail "abri cases after the fresh list"
+ok "uploading a fresh list restores service"
 
 # ---- list versions up to 2^32 - 1 ----
 n=0
