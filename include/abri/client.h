@@ -310,6 +310,7 @@ enum {
 	ABRI_MSG_BAD_BODY = 1 << 10,        /* body is not a JSON object */
 	ABRI_MSG_UNVERIFIABLE = 1 << 11,    /* reporter key unknown (report unreadable) */
 	ABRI_MSG_WRONG_REPORTER = 1 << 12,  /* report carries other keys than ours */
+	ABRI_MSG_NOT_LISTENERS = 1 << 13,   /* a keyed stanza for a non-listener of its list */
 };
 /* Everything above is an alarm; not being addressed to the reader is not. */
 

@@ -28,7 +28,9 @@ static const struct ec_info table[EC_COUNT] = {
     [EC_BAD_TENANT] = {400, "bad_tenant", "The envelope names another deployment."},
     [EC_BAD_BUCKET] = {400, "bad_bucket", "The envelope is not padded to a bucket."},
     [EC_UNKNOWN_RECIPIENT] = {400, "unknown_recipient",
-                              "The envelope is sealed to a key not in the current list."},
+                              "The envelope is sealed to a key that is not one of its readers "
+                              "in the current list (listeners for cases, auditors for "
+                              "statistics and survey answers)."},
     [EC_BAD_LOOKUP_KEY] = {400, "bad_lookup_key", "The lookup key is malformed."},
     [EC_BAD_SUBMISSION_ID] = {400, "bad_submission_id", "The submission id is malformed."},
     [EC_CASE_EXISTS] = {409, "case_exists", "A case with this lookup key already exists."},
