@@ -145,6 +145,11 @@ enum MHD_Result router_dispatch(struct request *rq)
 	    rj_load((const char *)rq->body.data, rq->body.len,
 	            rq->route->body == BODY_JSON_OR_EMPTY, &rq->json, &res) != 0)
 		return reply_rj_error(rq, &res);
+	/* A body refused for an integer beyond 64 bits goes on only where
+	 * fields are required: their parsing names the field (reqjson.h). An
+	 * optional body declares none. */
+	if (rq->route->body == BODY_JSON_OR_EMPTY && rj_refused(rq->json))
+		return reply_error(rq, EC_BAD_JSON, NULL);
 	/* Static files and the quick exit need no database: answered here.
 	 * Everything else runs on a database worker. */
 	if (rq->route == &static_route || rq->route->handler == h_exit)
