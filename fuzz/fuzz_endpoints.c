@@ -66,6 +66,8 @@ static void parse(int e, const json_t *j)
 		refused(&res);
 		return;
 	}
+	if (rj_refused(j)) /* a body refused for an integer out of range */
+		abort();
 	if ((e == E_STATE || e == E_STATS || e == E_SURVEY) && (str == NULL || str[0] == '\0'))
 		abort();
 	if (e == E_UPLOAD && (chunks < 1 || chunks > INT32_MAX))

@@ -2,8 +2,11 @@
 /* Differential: abrid's request reader (src/abrid/jsonread.c) against
  * jansson's json_loadb(JSON_REJECT_DUPLICATES), the reference it stands in
  * for. On every input both must refuse, or both must give an object and
- * the two must be equal. Also checks the fast base64 decoder against the
- * constant-time one on every string the input holds. */
+ * the two must be equal; the diagnostic variant must agree with the plain
+ * one, and when it says the only fault is an integer out of range,
+ * jansson's first error must be a numeric overflow. Also checks the fast
+ * base64 decoder against the constant-time one on every string the input
+ * holds. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,8 +65,17 @@ static json_t *without_nul(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	json_error_t err;
+	struct jsonread_diag diag;
 	json_t *ref = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &err);
 	json_t *got = jsonread_object((const char *)data, size);
+	json_t *got2 = jsonread_object_diag((const char *)data, size, &diag);
+
+	if ((got == NULL) != (got2 == NULL) || (got != NULL && !json_equal(got, got2)) ||
+	    (got2 != NULL && diag.int_range) ||
+	    (diag.int_range && (ref != NULL || json_error_code(&err) != json_error_numeric_overflow)) ||
+	    (diag.int_range && !diag.key_truncated && diag.key_len > sizeof diag.key))
+		abort();
+	json_decref(got2);
 
 	if (ref != NULL && !json_is_object(ref)) {
 		json_decref(ref);

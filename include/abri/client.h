@@ -53,6 +53,10 @@ int abri_file_read(const char *path, size_t max, uint8_t **out, size_t *len);
  * cannot drive the terminal or disguise itself. Invalid UTF-8 bytes are
  * escaped too. */
 void abri_fputs_safe(FILE *f, const char *s);
+/* The same, also escaping TAB and LF: for text that must stay on one line
+ * (a server's error message after "abri: ...: "), so it cannot forge a
+ * line of its own. */
+void abri_fputs_safe_line(FILE *f, const char *s);
 
 /* ================= HTTP/1.1 ================= */
 
@@ -141,6 +145,7 @@ int abri_http_exchange_ct(const abri_endpoint *e, const char *method, const char
 
 #define ABRI_ORIGIN_MAX        255u
 #define ABRI_CLIENT_TIMEOUT_MS 30000
+#define ABRI_ERROR_CODE_MAX    64u /* error.code is ^[a-z_]{1,64}$ (docs/api.md) */
 
 typedef struct abri_client {
 	abri_endpoint ep;
@@ -149,8 +154,9 @@ typedef struct abri_client {
 	int timeout_ms;
 	const abri_keypair *staff; /* signs requests when set */
 	int last_status;           /* of the last answer, 0 if none */
-	char last_error[64];       /* its error.code, "" if none */
-	char last_message[256];    /* its error.message (for humans) */
+	char last_error[ABRI_ERROR_CODE_MAX + 1]; /* its error.code, "" if none or invalid */
+	int last_error_invalid; /* an error.code not matching ^[a-z_]{1,64}$ was refused */
+	char last_message[256]; /* its error.message (for humans; print with abri_fputs_safe_line) */
 } abri_client;
 
 /* origin may be NULL (only needed for signed requests). */
@@ -172,8 +178,11 @@ int abri_client_call_raw(abri_client *c, const char *method, const char *target,
                          const uint8_t *body, size_t body_len, const char *content_type,
                          int sign, int *status, abri_buf *out);
 
-/* "error.code" of an error answer, or NULL. */
+/* "error.code" of an error answer, or NULL (also when it is not
+ * ^[a-z_]{1,64}$: a server's code is never trusted to be printable). */
 const char *abri_client_error_code(const json_t *answer);
+/* 1 if code matches ^[a-z_]{1,64}$. */
+int abri_error_code_valid(const char *code);
 
 /* Percent-encodes everything but unreserved characters; malloc'd. */
 char *abri_url_escape(const char *s);
@@ -301,6 +310,7 @@ enum {
 	ABRI_MSG_BAD_BODY = 1 << 10,        /* body is not a JSON object */
 	ABRI_MSG_UNVERIFIABLE = 1 << 11,    /* reporter key unknown (report unreadable) */
 	ABRI_MSG_WRONG_REPORTER = 1 << 12,  /* report carries other keys than ours */
+	ABRI_MSG_NOT_LISTENERS = 1 << 13,   /* a keyed stanza for a non-listener of its list */
 };
 /* Everything above is an alarm; not being addressed to the reader is not. */
 

@@ -12,7 +12,7 @@
 
 #include <libpq-fe.h>
 
-#define ABRI_SCHEMA_VERSION 4
+#define ABRI_SCHEMA_VERSION 5
 
 /* Default directory of the numbered sql files, compiled in (the source tree's
  * sql/ directory unless the build says otherwise). */

@@ -66,10 +66,13 @@ int cli_call_failed(const char *what, int rc, const abri_client *c)
 		cli_err("%s: %s", what, abri_client_strerror(rc));
 		return cli_exit_for(rc);
 	}
-	if (c->last_error[0] != '\0') {
+	if (c->last_error[0] != '\0' || c->last_error_invalid) {
+		/* The code is ^[a-z_]{1,64}$ (client.c); the message is the
+		 * server's text, escaped onto this one line. */
 		fprintf(stderr, "abri: %s: the server answered %d %s: ", what, c->last_status,
-		        c->last_error);
-		abri_fputs_safe(stderr, c->last_message);
+		        c->last_error_invalid ? "(invalid error code from the server)"
+		                              : c->last_error);
+		abri_fputs_safe_line(stderr, c->last_message);
 		fputc('\n', stderr);
 	} else {
 		cli_err("%s: unexpected answer from the server (HTTP %d)", what, c->last_status);

@@ -44,6 +44,7 @@ enum ec auth_staff(struct request *rq, abri_role role)
 	abri_request_auth a;
 	struct pg *pg;
 	enum pg_qs qs;
+	enum ec ec;
 	int rc;
 
 	if (kid == NULL || ts == NULL || nonce == NULL || sig == NULL)
@@ -53,9 +54,11 @@ enum ec auth_staff(struct request *rq, abri_role role)
 	pg = pg_get();
 	if (pg == NULL)
 		return EC_UNAVAILABLE;
-	qs = rlist_current(pg, &list);
+	qs = rlist_current_in_force(pg, &list, &ec);
 	if (qs < 0)
 		return pg_ec(qs);
+	if (ec == EC_RECIPIENTS_EXPIRED)
+		return ec;
 	m = (qs == PG_OK) ? abri_recipients_by_ed_kid(&list->r, a.key_id) : NULL;
 	if (m == NULL)
 		return EC_UNKNOWN_KEY;

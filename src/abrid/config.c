@@ -74,6 +74,7 @@ static const struct key keys[] = {
     {"statement_timeout", K_UINT, OFF(statement_timeout), "10000", 100, 600000},
     {"pow_load_threshold", K_UINT, OFF(pow_load_threshold), "120", 0, 1000000},
     {"pow_max_difficulty", K_UINT, OFF(pow_max_difficulty), "22", 0, 32},
+    {"list_grace", K_UINT, OFF(list_grace), "259200", 0, 30u * 86400},
     {"user", K_STR, OFF(user), "", 0, 0},
     {"log_level", K_LEVEL, OFF(log_level), "info", 0, 0},
 };

@@ -52,6 +52,7 @@ struct abrid_config {
 	unsigned statement_timeout;    /* ms, every database statement */
 	unsigned pow_load_threshold;   /* submissions per minute before difficulty rises; 0 = fixed */
 	unsigned pow_max_difficulty;   /* ceiling of the load-raised difficulty */
+	unsigned list_grace; /* seconds an expired recipient list still serves (rlist.h) */
 	char *user;              /* "" = stay who we are */
 	int log_level;
 };

@@ -45,6 +45,20 @@ enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *
 	return EC_NONE;
 }
 
+/* Reports, messages, replies, notes and acks are for listeners only: a
+ * keyed stanza for the server's key would let the operator (or whoever
+ * holds the server key) read the case, one for an auditor would show a
+ * case to those who must only see codes. */
+enum ec envelope_check_listeners(const abri_envelope_info *info, const struct rlist *cur)
+{
+	for (size_t i = 0; i < info->n_keyed; i++) {
+		const abri_member *m = abri_recipients_by_x_kid(&cur->r, info->kids[i]);
+		if (m == NULL || m->role != ABRI_ROLE_LISTENER)
+			return EC_UNKNOWN_RECIPIENT;
+	}
+	return EC_NONE;
+}
+
 /* The keyed stanzas must be exactly the auditors of the list: a batch or
  * survey answer readable by a listener would let the staff tie it back to
  * a case, and one an auditor cannot open would be lost. Key ids are
@@ -70,15 +84,15 @@ enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t
 	struct pow_spend spend;
 	enum pg_qs qs;
 
-	qs = rlist_current(pg, &cur);
-	if (qs == PG_NONE)
-		*err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && (flags & GATE_RECEIPT) && !cur->server_is_us)
-		*err = EC_SERVER_KEY_MISMATCH;
-	else if (qs == PG_OK)
-		*err = envelope_check_list(info, cur);
-	if (qs < 0 || *err != EC_NONE)
+	qs = rlist_current_in_force(pg, &cur, err);
+	if (qs != PG_OK || *err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
+	if ((flags & GATE_RECEIPT) && !cur->server_is_us)
+		*err = EC_SERVER_KEY_MISMATCH;
+	else if ((*err = envelope_check_list(info, cur)) == EC_NONE)
+		*err = envelope_check_listeners(info, cur);
+	if (*err != EC_NONE)
+		return PG_NONE;
 	if (flags & GATE_POW) {
 		*err = pow_check(pow, info->hash, &spend);
 		if (*err != EC_NONE)
@@ -100,13 +114,11 @@ enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t
 enum pg_qs auditor_gate(struct pg *pg, const abri_envelope_info *info, enum ec *err)
 {
 	const struct rlist *cur;
-	enum pg_qs qs = rlist_current(pg, &cur);
+	enum pg_qs qs = rlist_current_in_force(pg, &cur, err);
 
-	if (qs == PG_NONE)
-		*err = EC_NO_RECIPIENTS;
-	else if (qs == PG_OK && (*err = envelope_check_list(info, cur)) == EC_NONE)
-		*err = envelope_check_auditors(info, cur);
-	if (qs < 0 || *err != EC_NONE)
+	if (qs != PG_OK || *err != EC_NONE)
 		return (qs < 0) ? qs : PG_NONE;
-	return PG_OK;
+	if ((*err = envelope_check_list(info, cur)) == EC_NONE)
+		*err = envelope_check_auditors(info, cur);
+	return (*err != EC_NONE) ? PG_NONE : PG_OK;
 }

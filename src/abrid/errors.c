@@ -18,6 +18,9 @@ static const struct ec_info table[EC_COUNT] = {
                               "in Retry-After."},
     [EC_INTERNAL] = {500, "internal", "Internal error."},
     [EC_NO_RECIPIENTS] = {503, "no_recipients", "No recipient list has been uploaded yet."},
+    [EC_RECIPIENTS_EXPIRED] = {503, "recipients_expired",
+                               "The recipient list has expired; the organisation must sign a "
+                               "new one."},
     [EC_SERVER_KEY_MISMATCH] = {503, "server_key_mismatch",
                                 "The recipient list does not name this server's key."},
     [EC_BAD_ENVELOPE] = {400, "bad_envelope", "The envelope is malformed."},
@@ -25,7 +28,9 @@ static const struct ec_info table[EC_COUNT] = {
     [EC_BAD_TENANT] = {400, "bad_tenant", "The envelope names another deployment."},
     [EC_BAD_BUCKET] = {400, "bad_bucket", "The envelope is not padded to a bucket."},
     [EC_UNKNOWN_RECIPIENT] = {400, "unknown_recipient",
-                              "The envelope is sealed to a key not in the current list."},
+                              "The envelope is sealed to a key that is not one of its readers "
+                              "in the current list (listeners for cases, auditors for "
+                              "statistics and survey answers)."},
     [EC_BAD_LOOKUP_KEY] = {400, "bad_lookup_key", "The lookup key is malformed."},
     [EC_BAD_SUBMISSION_ID] = {400, "bad_submission_id", "The submission id is malformed."},
     [EC_CASE_EXISTS] = {409, "case_exists", "A case with this lookup key already exists."},

@@ -15,6 +15,12 @@
 struct jr {
 	const uint8_t *p, *end;
 	unsigned depth;
+	/* The top-level key whose value is being read (top_key_len is 0
+	 * outside one), and the first integer out of range. */
+	const char *top_key;
+	size_t top_key_len;
+	bool int_range;
+	struct jsonread_diag *diag;
 };
 
 /* Bytes a string can hold without a second look: printable ASCII other
@@ -221,6 +227,22 @@ static void digits(struct jr *r)
 		r->p++;
 }
 
+/* An integer out of range: the object will be refused, but reading goes
+ * on so that it is refused for this alone only if nothing else is wrong;
+ * null stands in for the integer meanwhile. */
+static json_t *int_out_of_range(struct jr *r)
+{
+	if (!r->int_range && r->diag != NULL) {
+		size_t n = r->top_key_len;
+		r->diag->key_truncated = n > sizeof r->diag->key;
+		r->diag->key_len = r->diag->key_truncated ? 0 : n;
+		if (!r->diag->key_truncated)
+			memcpy(r->diag->key, r->top_key, n);
+	}
+	r->int_range = true;
+	return json_null();
+}
+
 /* A number: the grammar first, then strtoll/strtod on a NUL-terminated
  * copy, as jansson does (overflow refused, underflow to zero allowed). */
 static json_t *number(struct jr *r)
@@ -268,8 +290,7 @@ static json_t *number(struct jr *r)
 	if (!real) {
 		long long i = strtoll(text, NULL, 10);
 
-		if (errno != ERANGE)
-			v = json_integer(i);
+		v = (errno != ERANGE) ? json_integer(i) : int_out_of_range(r);
 	} else {
 		double d = strtod(text, NULL);
 
@@ -341,7 +362,13 @@ static json_t *object(struct jr *r)
 		}
 		r->p++;
 		skip_ws(r);
+		if (r->depth == 1) { /* the request's own fields */
+			r->top_key = k;
+			r->top_key_len = klen;
+		}
 		v = value(r);
+		if (r->depth == 1)
+			r->top_key_len = 0;
 		if (v == NULL || json_object_setn_new_nocheck(o, k, klen, v) != 0) {
 			release(owned, klen);
 			goto bad;
@@ -424,11 +451,13 @@ static json_t *value(struct jr *r)
 	return v;
 }
 
-json_t *jsonread_object(const char *p, size_t n)
+json_t *jsonread_object_diag(const char *p, size_t n, struct jsonread_diag *diag)
 {
-	struct jr r = {(const uint8_t *)p, (const uint8_t *)p + n, 0};
+	struct jr r = {.p = (const uint8_t *)p, .end = (const uint8_t *)p + n, .diag = diag};
 	json_t *o;
 
+	if (diag != NULL)
+		memset(diag, 0, sizeof *diag);
 	skip_ws(&r);
 	if (r.p >= r.end || *r.p != '{')
 		return NULL;
@@ -436,9 +465,17 @@ json_t *jsonread_object(const char *p, size_t n)
 	if (o == NULL)
 		return NULL;
 	skip_ws(&r);
-	if (r.p != r.end) {
+	if (r.p != r.end || r.int_range) {
+		/* Refused like jansson; the reason only if it is the sole one. */
+		if (diag != NULL)
+			diag->int_range = r.p == r.end && r.int_range;
 		json_decref(o);
 		return NULL;
 	}
 	return o;
+}
+
+json_t *jsonread_object(const char *p, size_t n)
+{
+	return jsonread_object_diag(p, n, NULL);
 }

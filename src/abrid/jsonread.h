@@ -22,6 +22,7 @@
 #define ABRID_JSONREAD_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* jansson's own nesting limit (JSON_PARSER_MAX_DEPTH): a value nested in
@@ -31,5 +32,21 @@
 /* Parses p[0..n) as one JSON object. Returns a new reference, or NULL
  * on any syntax error, a limit, or memory exhaustion. */
 json_t *jsonread_object(const char *p, size_t n);
+
+/* Why a refused object was refused, so that a caller can name the field:
+ * int_range is set when the text is a well-formed JSON object whose only
+ * fault is an integer outside long long (which jansson refuses, so the
+ * reader does too); key is then the top-level key holding the first such
+ * integer (key_truncated when it was longer than the buffer). */
+#define JSONREAD_KEY_MAX 64
+struct jsonread_diag {
+	bool int_range;
+	bool key_truncated;
+	size_t key_len;
+	char key[JSONREAD_KEY_MAX];
+};
+
+/* jsonread_object, and on refusal the reason in *diag. */
+json_t *jsonread_object_diag(const char *p, size_t n, struct jsonread_diag *diag);
 
 #endif

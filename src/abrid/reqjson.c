@@ -14,8 +14,52 @@ static int fail(struct rj_result *res, enum ec code, const char *field)
 	return -1;
 }
 
+/* The stand-in's one key: a NUL cannot be in a key of a loaded body
+ * (\u0000 is refused), so no request can forge it. Its value is the
+ * top-level key that held the integer out of range. */
+static const char REFUSED_KEY[] = "\0integer out of range";
+#define REFUSED_KEY_LEN (sizeof REFUSED_KEY - 1)
+
+bool rj_refused(const json_t *obj)
+{
+	return json_object_getn(obj, REFUSED_KEY, REFUSED_KEY_LEN) != NULL;
+}
+
+static json_t *refused_stand_in(const struct jsonread_diag *d)
+{
+	json_t *o = json_object();
+
+	/* A key too long to copy is no field of ours: "" matches none. The
+	 * value's reference is taken even on failure. */
+	if (o == NULL ||
+	    json_object_setn_new(o, REFUSED_KEY, REFUSED_KEY_LEN,
+	                         json_stringn(d->key, d->key_truncated ? 0 : d->key_len)) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The stand-in under a spec: the code of the field holding the integer,
+ * as for a value of the right JSON type but bad content (RJ_INT, and a
+ * nested integer of RJ_OBJECT); a string field given a number has the
+ * wrong type. */
+static int refused_field(const json_t *key, const struct rj_field *spec, struct rj_result *res)
+{
+	for (const struct rj_field *f = spec; f->name != NULL; f++) {
+		if (strlen(f->name) != json_string_length(key) ||
+		    memcmp(f->name, json_string_value(key), json_string_length(key)) != 0)
+			continue;
+		if (f->type == RJ_INT || f->type == RJ_OBJECT)
+			return fail(res, (f->code != EC_NONE) ? f->code : EC_BAD_FIELD, f->name);
+		return fail(res, EC_BAD_FIELD, f->name);
+	}
+	return fail(res, EC_BAD_JSON, NULL);
+}
+
 int rj_load(const char *body, size_t len, bool empty_ok, json_t **out, struct rj_result *res)
 {
+	struct jsonread_diag diag;
 	json_t *j;
 
 	res->code = EC_NONE;
@@ -26,7 +70,9 @@ int rj_load(const char *body, size_t len, bool empty_ok, json_t **out, struct rj
 		return (*out != NULL) ? 0 : fail(res, EC_INTERNAL, NULL);
 	}
 	/* What json_loadb(JSON_REJECT_DUPLICATES) takes, faster (jsonread.h). */
-	j = jsonread_object(body, len);
+	j = jsonread_object_diag(body, len, &diag);
+	if (j == NULL && diag.int_range)
+		j = refused_stand_in(&diag);
 	if (j == NULL)
 		return fail(res, EC_BAD_JSON, NULL);
 	*out = j;
@@ -107,6 +153,9 @@ int rj_parse(const json_t *obj, const struct rj_field *spec, struct rj_result *r
 			memset(f->dest, 0, sizeof(struct rj_bytes));
 	if (!json_is_object(obj))
 		return fail(res, EC_BAD_JSON, NULL);
+	const json_t *refused = json_object_getn(obj, REFUSED_KEY, REFUSED_KEY_LEN);
+	if (refused != NULL)
+		return refused_field(refused, spec, res);
 	for (const struct rj_field *f = spec; f->name != NULL; f++) {
 		const json_t *v = json_object_get(obj, f->name);
 		int missing = (v == NULL || json_is_null(v));

@@ -73,8 +73,19 @@ struct rj_result {
 
 /* Parses a request body: a JSON object (duplicate keys and \u0000 rejected).
  * An empty body is allowed if empty_ok (then *out is an empty object).
- * EC_BAD_JSON otherwise. */
+ * EC_BAD_JSON otherwise.
+ *
+ * One refused body still loads: a JSON object whose only fault is an
+ * integer beyond 64 bits (refused by jansson, hence by the reader) gives
+ * a stand-in object (rj_refused() is true for it) on which every rj_parse
+ * fails, with the code the field holding the integer would get for a bad
+ * value (a proof of work's counter: bad_pow), or EC_BAD_JSON when no field
+ * of the spec holds it. The stand-in holds no field a handler could read:
+ * a handler that parses no spec must test rj_refused(). */
 int rj_load(const char *body, size_t len, bool empty_ok, json_t **out, struct rj_result *res);
+
+/* Is obj the stand-in for a refused body (rj_load)? */
+bool rj_refused(const json_t *obj);
 
 /* Fills spec from obj. On failure, everything already allocated is freed
  * and res says why. Returns 0 or -1. */

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "abrid.h"
 #include "db/queries.h"
@@ -135,6 +136,34 @@ enum pg_qs rlist_current(struct pg *pg, const struct rlist **out)
 	if (qs != PG_OK)
 		return qs;
 	return rlist_get(pg, version, out);
+}
+
+bool rlist_expired(int64_t not_after, int64_t now)
+{
+	return now >= not_after;
+}
+
+bool rlist_in_grace(int64_t not_after, int64_t now)
+{
+	return rlist_expired(not_after, now) && now - not_after < (int64_t)abrid.cfg.list_grace;
+}
+
+/* Why a grace period at all: the key holders are offline and may need a
+ * weekend to meet and sign; /healthz and the CLI warn a week ahead. Why it
+ * ends: a list the organisation has stopped vouching for (a listener who
+ * left, a lost key) must not keep deciding who reads new reports. */
+enum pg_qs rlist_current_in_force(struct pg *pg, const struct rlist **out, enum ec *err)
+{
+	enum pg_qs qs = rlist_current(pg, out);
+	int64_t now = abri_now();
+
+	*err = EC_NONE;
+	if (qs == PG_NONE)
+		*err = EC_NO_RECIPIENTS;
+	else if (qs == PG_OK && rlist_expired((*out)->r.not_after, now) &&
+	         !rlist_in_grace((*out)->r.not_after, now))
+		*err = EC_RECIPIENTS_EXPIRED;
+	return qs;
 }
 
 int rlist_load_all(struct pg *pg)

@@ -34,9 +34,9 @@ static const struct route routes[] = {
     {"PUT", "/v1/admin/recipients", h_admin_recipients_put, AUTH_ORG, BODY_JSON,
      "admin_recipients"},
     {"POST", "/v1/uploads", h_uploads_create, AUTH_NONE, BODY_JSON, "uploads_create"},
-    {"PUT", "/v1/uploads/{}/{}", h_uploads_put, AUTH_NONE, BODY_RAW, "uploads_put"},
-    {"GET", "/v1/uploads/{}", h_uploads_get, AUTH_NONE, BODY_NONE, "uploads_get"},
-    {"GET", "/v1/staff/cases/{}/uploads/{}", h_staff_case_upload_get, AUTH_LISTENER, BODY_NONE,
+    {"PUT", "/v1/uploads/{+}/{}", h_uploads_put, AUTH_NONE, BODY_RAW, "uploads_put"},
+    {"GET", "/v1/uploads/{+}", h_uploads_get, AUTH_NONE, BODY_NONE, "uploads_get"},
+    {"GET", "/v1/staff/cases/{}/uploads/{+}", h_staff_case_upload_get, AUTH_LISTENER, BODY_NONE,
      "staff_case_upload"},
     {"POST", "/v1/exit", h_exit, AUTH_NONE, BODY_NONE, "exit"},
 };
@@ -52,32 +52,50 @@ const char *route_name(const struct route *r)
 	return (r != NULL) ? r->name : "-";
 }
 
-/* Letters, digits, and '-' '_' of base64url (upload ids); each handler
- * checks its own argument's form. */
-static int arg_char(char c)
+/* End of the argument starting at path[i]: "{}" is one segment (up to the
+ * next '/'); "{+}" may hold '/' and runs to the end, or to the last '/'
+ * when the pattern goes on ("{+}/{}"), so that an upload id written in
+ * standard base64 (with '/') still reaches its handler. */
+static size_t arg_end(const char *path, size_t i, size_t len, bool rest, bool more)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       c == '-' || c == '_';
+	size_t end = i;
+
+	if (!rest) {
+		while (end < len && path[end] != '/')
+			end++;
+		return end;
+	}
+	if (!more)
+		return len;
+	for (size_t j = i; j < len; j++)
+		if (path[j] == '/')
+			end = j;
+	return end;
 }
 
-/* Matches path (up to len) against pattern; a "{}" matches one segment of
- * 1..ROUTE_ARG_MAX such characters, copied into args[0], then args[1]. */
+/* Matches path (up to len) against pattern; an argument ("{}" or "{+}")
+ * of 1 or more bytes is copied into args[0], then args[1]. Any byte but
+ * the separator is taken: each handler checks its own argument's form and
+ * answers with its own code (unknown_upload, case_not_found, ...), never
+ * the router's not_found. One longer than ROUTE_ARG_MAX is passed as "",
+ * which no handler accepts. */
 static int match(const char *pattern, const char *path, size_t len,
                  char args[2][ROUTE_ARG_MAX + 1])
 {
 	size_t i = 0, n = 0;
 
 	for (const char *p = pattern; *p != '\0'; p++) {
-		if (p[0] == '{' && p[1] == '}') {
+		bool rest = p[0] == '{' && p[1] == '+' && p[2] == '}';
+		if (rest || (p[0] == '{' && p[1] == '}')) {
 			size_t start = i;
-			while (i < len && arg_char(path[i]))
-				i++;
-			if (n >= 2 || i == start || i - start > ROUTE_ARG_MAX ||
-			    (i < len && path[i] != '/'))
+			p += rest ? 2 : 1;
+			i = arg_end(path, i, len, rest, p[1] != '\0');
+			if (n >= 2 || i == start)
 				return 0;
+			if (i - start > ROUTE_ARG_MAX)
+				start = i;
 			memcpy(args[n], path + start, i - start);
 			args[n++][i - start] = '\0';
-			p++;
 			continue;
 		}
 		if (i >= len || path[i] != *p)
@@ -147,6 +165,11 @@ enum MHD_Result router_dispatch(struct request *rq)
 	    rj_load((const char *)rq->body.data, rq->body.len,
 	            rq->route->body == BODY_JSON_OR_EMPTY, &rq->json, &res) != 0)
 		return reply_rj_error(rq, &res);
+	/* A body refused for an integer beyond 64 bits goes on only where
+	 * fields are required: their parsing names the field (reqjson.h). An
+	 * optional body declares none. */
+	if (rq->route->body == BODY_JSON_OR_EMPTY && rj_refused(rq->json))
+		return reply_error(rq, EC_BAD_JSON, NULL);
 	/* Static files and the quick exit need no database: answered here.
 	 * Everything else runs on a database worker. */
 	if (rq->route == &static_route || rq->route->handler == h_exit)

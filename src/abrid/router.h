@@ -26,7 +26,8 @@ typedef enum MHD_Result (*handler_fn)(struct request *rq);
 
 struct route {
 	const char *method;
-	const char *pattern; /* "{}" matches one segment, captured in rq->arg (rq->arg2) */
+	const char *pattern; /* "{}" matches one segment, "{+}" one or more (router.c),
+	                      * captured in rq->arg (rq->arg2) */
 	handler_fn handler;
 	enum auth_kind auth;
 	enum body_kind body;

@@ -37,6 +37,11 @@ enum ec envelope_check(const uint8_t *env, size_t len, unsigned kinds,
  * member's X25519 key id. */
 enum ec envelope_check_list(const abri_envelope_info *info, const struct rlist *current);
 
+/* Reports, messages, replies, notes and acks: every keyed stanza names a
+ * listener of the list (EC_UNKNOWN_RECIPIENT for the server's or an
+ * auditor's key). */
+enum ec envelope_check_listeners(const abri_envelope_info *info, const struct rlist *current);
+
 /* Statistics batches and survey answers: the keyed stanzas are exactly
  * the auditors of the current list (EC_UNKNOWN_RECIPIENT otherwise). */
 enum ec envelope_check_auditors(const abri_envelope_info *info, const struct rlist *current);
@@ -45,7 +50,8 @@ enum ec envelope_check_auditors(const abri_envelope_info *info, const struct rli
 
 /* What the submission transaction checks for every envelope, in order:
  * the current list exists (and, with GATE_RECEIPT, names this daemon's
- * server key), the envelope matches it (envelope_check_list), with
+ * server key), the envelope matches it (envelope_check_list) and is sealed
+ * to listeners only (envelope_check_listeners), with
  * GATE_POW the proof of work is checked and its challenge spent, and the
  * envelope is not stored yet. Returns PG_OK to go on; PG_NONE with *err
  * set for the client's mistake; a negative pg_qs on a database error. */

@@ -184,6 +184,28 @@ static void establish_thread(abri_case *cs, const abri_reader *rd)
 	cs->have_thread = 1;
 }
 
+/* Case envelopes are for listeners only. An envelope with a keyed stanza
+ * for the server's key, an auditor's or a key outside the list it names
+ * can be read by someone who must not: alarm even if abrid stored it (an
+ * older abrid, or a hostile one). Seen from the header, so also for
+ * envelopes this reader cannot open. */
+static void check_readers(abri_case_msg *m, abri_lists *L)
+{
+	const abri_recipients *list;
+
+	if (m->env == NULL || (m->problems & (ABRI_MSG_BAD_ENVELOPE | ABRI_MSG_WRONG_TENANT)))
+		return;
+	if (abri_lists_get(L, m->info.list_version, &list) < 0) {
+		m->problems |= ABRI_MSG_LIST_UNAVAILABLE;
+		return;
+	}
+	for (size_t i = 0; i < m->info.n_keyed; i++) {
+		const abri_member *r = abri_recipients_by_x_kid(list, m->info.kids[i]);
+		if (r == NULL || r->role != ABRI_ROLE_LISTENER)
+			m->problems |= ABRI_MSG_NOT_LISTENERS;
+	}
+}
+
 /* ---- signatures ---- */
 
 static void verify_reporter_msg(abri_case *cs, abri_case_msg *m, const abri_reader *rd,
@@ -312,6 +334,7 @@ int abri_case_verify(abri_case *cs, const abri_reader *rd, abri_lists *L, size_t
 	for (size_t i = 0; i < cs->n; i++) {
 		open_one(&cs->msgs[i], rd, tenant, max_padded, L->current->version);
 		check_kind(&cs->msgs[i], i);
+		check_readers(&cs->msgs[i], L);
 	}
 	establish_thread(cs, rd);
 	for (size_t i = 0; i < cs->n; i++) {
@@ -358,6 +381,9 @@ static const struct {
     {ABRI_MSG_BAD_BODY, 0, "body is not a JSON object"},
     {ABRI_MSG_UNVERIFIABLE, 0, "reporter key unknown (first report unreadable)"},
     {ABRI_MSG_WRONG_REPORTER, 0, "first report carries other keys than yours"},
+    {ABRI_MSG_NOT_LISTENERS, 0,
+     "ALSO SEALED TO A KEY THAT IS NOT A LISTENER (the server's, an auditor's or an unknown "
+     "key): someone who must not read this message may be able to"},
     {ABRI_CHAIN_WRONG_THREAD, 1, "MOVED from another case (wrong thread)"},
     {ABRI_CHAIN_DUPLICATE, 1, "REPLAYED / duplicated"},
     {ABRI_CHAIN_GAP, 1, "a message is MISSING before this one (gap)"},

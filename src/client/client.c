@@ -73,12 +73,27 @@ static int auth_headers(abri_client *c, const char *method, const char *target, 
 	return (n < 0 || (size_t)n >= out_size) ? ABRI_ERR_NOMEM : ABRI_OK;
 }
 
+int abri_error_code_valid(const char *code)
+{
+	size_t n = 0;
+	if (code == NULL)
+		return 0;
+	for (; code[n] != '\0'; n++)
+		if (n == ABRI_ERROR_CODE_MAX || !((code[n] >= 'a' && code[n] <= 'z') || code[n] == '_'))
+			return 0;
+	return n > 0;
+}
+
+/* The code only when valid; the message kept as sent (printed escaped). */
 static void note_error(abri_client *c, const json_t *ans)
 {
 	const json_t *err = json_object_get(ans, "error");
-	const char *code = json_string_value(json_object_get(err, "code"));
+	const json_t *code = json_object_get(err, "code");
 	const char *msg = json_string_value(json_object_get(err, "message"));
-	snprintf(c->last_error, sizeof c->last_error, "%s", code ? code : "");
+	if (abri_error_code_valid(json_string_value(code)))
+		snprintf(c->last_error, sizeof c->last_error, "%s", json_string_value(code));
+	else
+		c->last_error_invalid = code != NULL;
 	snprintf(c->last_message, sizeof c->last_message, "%s", msg ? msg : "");
 }
 
@@ -95,6 +110,7 @@ int abri_client_call(abri_client *c, const char *method, const char *target, con
 	*status = 0;
 	c->last_status = 0;
 	c->last_error[0] = c->last_message[0] = '\0';
+	c->last_error_invalid = 0;
 	if (body != NULL) {
 		text = json_dumps(body, JSON_COMPACT);
 		if (text == NULL)
@@ -145,6 +161,7 @@ int abri_client_call_raw(abri_client *c, const char *method, const char *target,
 	*status = 0;
 	c->last_status = 0;
 	c->last_error[0] = c->last_message[0] = '\0';
+	c->last_error_invalid = 0;
 	hdrs[0] = '\0';
 	rc = sign ? auth_headers(c, method, target, body ? body : (const uint8_t *)"", body_len,
 	                         hdrs, sizeof hdrs)
@@ -170,7 +187,9 @@ int abri_client_call_raw(abri_client *c, const char *method, const char *target,
 
 const char *abri_client_error_code(const json_t *answer)
 {
-	return json_string_value(json_object_get(json_object_get(answer, "error"), "code"));
+	const char *code =
+	    json_string_value(json_object_get(json_object_get(answer, "error"), "code"));
+	return abri_error_code_valid(code) ? code : NULL;
 }
 
 char *abri_url_escape(const char *s)

@@ -127,15 +127,15 @@ static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
 	return n;
 }
 
-static int needs_escape(uint32_t c)
+static int needs_escape(uint32_t c, int one_line)
 {
-	if (c == '\t' || c == '\n')
+	if (!one_line && (c == '\t' || c == '\n'))
 		return 0;
 	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
 	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
 }
 
-void abri_fputs_safe(FILE *f, const char *s)
+static void fputs_escaped(FILE *f, const char *s, int one_line)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
@@ -144,7 +144,7 @@ void abri_fputs_safe(FILE *f, const char *s)
 		if (n == 0) {
 			fprintf(f, "\\x%02x", *p);
 			p++;
-		} else if (needs_escape(cp)) {
+		} else if (needs_escape(cp, one_line)) {
 			if (cp < 0x100)
 				fprintf(f, "\\x%02x", (unsigned)cp);
 			else
@@ -155,4 +155,14 @@ void abri_fputs_safe(FILE *f, const char *s)
 			p += n;
 		}
 	}
+}
+
+void abri_fputs_safe(FILE *f, const char *s)
+{
+	fputs_escaped(f, s, 0);
+}
+
+void abri_fputs_safe_line(FILE *f, const char *s)
+{
+	fputs_escaped(f, s, 1);
 }

@@ -43,6 +43,7 @@ static void test_defaults(void)
 	CHECK(c.log_level == 2);
 	CHECK(0 == strcmp(c.web_root, "/usr/share/abri/web"));
 	CHECK(0 == strcmp(c.quick_exit_url, "https://www.wikipedia.org/"));
+	CHECK(c.list_grace == 3 * 86400);
 	config_free(&c);
 }
 
@@ -55,6 +56,7 @@ static void test_values(void)
 	                   "threads=8\n"
 	                   "server_key = /keys/s.key\n"
 	                   "pow_difficulty = 12\n"
+	                   "list_grace = 0\n"
 	                   "log_level = debug\n"
 	                   "user = abri";
 	struct abrid_config c;
@@ -69,6 +71,7 @@ static void test_values(void)
 	CHECK(c.threads == 8);
 	CHECK(0 == strcmp(c.server_key, "/keys/s.key"));
 	CHECK(c.pow_difficulty == 12);
+	CHECK(c.list_grace == 0);
 	CHECK(c.log_level == 3);
 	CHECK(0 == strcmp(c.user, "abri"));
 	dsn = config_dsn(&c);
@@ -113,6 +116,7 @@ static void test_errors(void)
 	expect_error(REQUIRED "listen_port = 65536\n", "line 3: listen_port");
 	expect_error(REQUIRED "max_body = 99999999999999999999999\n", "line 3: max_body");
 	expect_error(REQUIRED "pow_difficulty = 33\n", "line 3: pow_difficulty");
+	expect_error(REQUIRED "list_grace = 2592001\n", "line 3: list_grace");
 	expect_error(REQUIRED "log_level = loud\n", "line 3: log_level");
 	expect_error(REQUIRED "listen_address = localhost\n", "line 3: listen_address");
 	expect_error("deployment_id = Bad_Tenant\n", "line 1: deployment_id");

@@ -25,7 +25,7 @@ static enum ec run(const char *text, struct req *r, const char **field)
 	    RJ_VAR("blob", &r->blob, 6, .code = EC_BAD_ENVELOPE, .too_long = EC_ENVELOPE_TOO_LARGE),
 	    RJ_STR("name", &r->name, 8),
 	    RJ_INT("n", &r->n, -5, 5),
-	    RJ_OBJ("obj", &r->obj, .optional = true, .present = &r->has_obj),
+	    RJ_OBJ("obj", &r->obj, .optional = true, .present = &r->has_obj, .code = EC_BAD_POW),
 	    RJ_END,
 	};
 	struct rj_result res;
@@ -99,6 +99,41 @@ static void test_errors(void)
 	      0 == strcmp(f, "obj"));
 }
 
+/* Integers beyond 64 bits: refused as jansson refuses them, but named. */
+static void test_int_range(void)
+{
+	struct rj_result res;
+	struct req r;
+	const char *f;
+	json_t *j;
+
+	CHECK(run("{\"n\":9223372036854775808}", &r, &f) == EC_BAD_FIELD && 0 == strcmp(f, "n"));
+	CHECK(run("{\"key\":\"AQIDBA==\",\"n\":-9223372036854775809}", &r, &f) == EC_BAD_FIELD &&
+	      0 == strcmp(f, "n"));
+	CHECK(run("{\"\\u006e\":18446744073709551616}", &r, &f) == EC_BAD_FIELD &&
+	      0 == strcmp(f, "n"));
+	/* nested in an object field: that field's code */
+	CHECK(run("{\"key\":\"AQIDBA==\",\"obj\":{\"c\":[1,99999999999999999999]}}", &r, &f) ==
+	          EC_BAD_POW &&
+	      0 == strcmp(f, "obj"));
+	/* a string field holding one: the wrong JSON type */
+	CHECK(run("{\"key\":99999999999999999999}", &r, &f) == EC_BAD_FIELD && 0 == strcmp(f, "key"));
+	/* in no declared field, or with another fault, or a real: bad_json */
+	CHECK(run("{\"key\":\"AQIDBA==\",\"blob\":\"\",\"name\":\"a\",\"n\":1,"
+	          "\"extra\":9223372036854775808}",
+	          &r, &f) == EC_BAD_JSON);
+	CHECK(run("{\"n\":99999999999999999999,\"n\":1}", &r, &f) == EC_BAD_JSON);
+	CHECK(run("{\"n\":99999999999999999999,}", &r, &f) == EC_BAD_JSON);
+	CHECK(run("{\"n\":1e999}", &r, &f) == EC_BAD_JSON);
+	/* the stand-in: refused, and never mistaken for a body */
+	static const char big[] = "{\"n\":9223372036854775808}", one[] = "{\"n\":1}";
+	CHECK(rj_load(big, sizeof big - 1, false, &j, &res) == 0 && rj_refused(j));
+	CHECK(json_object_get(j, "n") == NULL);
+	json_decref(j);
+	CHECK(rj_load(one, sizeof one - 1, false, &j, &res) == 0 && !rj_refused(j));
+	json_decref(j);
+}
+
 static void test_empty_body(void)
 {
 	struct rj_result res;
@@ -115,6 +150,7 @@ int main(void)
 		return 1;
 	test_ok();
 	test_errors();
+	test_int_range();
 	test_empty_body();
 	if (failures != 0)
 		(void)fprintf(stderr, "%d failures\n", failures);

@@ -248,6 +248,48 @@ abri_api GET "/v1/staff/cases/$ref3/uploads/$a_url" "${HDR[@]}"
 [ "$status" = 200 ] || fail "staff download: $status"
 cmp "$T/resp" "$T/a.all" || fail "downloaded ciphertext differs from what was uploaded"
 ok "GET /v1/staff/cases/{ref}/uploads/{id} returns the exact ciphertext"
+
+# ---- upload ids that are not 22 characters of base64url: 404 unknown_upload ----
+# (standard base64 by mistake, percent-encoded, padded, too long or short,
+# not ASCII), on the chunk PUT, the status GET and the staff download.
+A20=AAAAAAAAAAAAAAAAAAAA
+bad_ids=("$A20+A" "$A20%2BA" "$A20/A" "AAAA/$A20" "$A20%2FA" "${A20}A=" "${A20}AA==" "${A20}AAA" "${A20}A"
+         "$(printf 'A%.0s' $(seq 200))" "$A20%c3%a9" "$A20%C3%A9" "$A20%00")
+but_replay() { abri_db_snapshot | sed 's/request_replay:[^;]*;//'; }
+before=$(abri_db_snapshot)
+for bid in "${bad_ids[@]}"; do
+  put "$bid" 0 "$T/r.0"; refused 404 unknown_upload "PUT /v1/uploads/$bid/0"
+  abri_api GET "/v1/uploads/$bid"; refused 404 unknown_upload "GET /v1/uploads/$bid"
+  sign GET "/v1/staff/cases/$ref3/uploads/$bid"
+  abri_api GET "/v1/staff/cases/$ref3/uploads/$bid" "${HDR[@]}"
+  expect_error 404 unknown_upload
+  # the signed request's nonce is recorded (docs/api.md), nothing else
+  [ "$(but_replay)" = "$(sed 's/request_replay:[^;]*;//' <<<"$before")" ] ||
+    fail "staff download of upload $bid: the database changed"
+  before=$(abri_db_snapshot)
+done
+ok "${#bad_ids[@]} malformed upload ids -> 404 unknown_upload on PUT, GET and the staff download"
+# Not ASCII, sent raw (curl would percent-encode it).
+raw_request() { # raw_request METHOD TARGET-WITHOUT-ID: the answer's status and body in $status, $T/resp
+  python3 - "$T/abrid.sock" "$1" "$2" >"$T/raw" <<'PY'
+import socket, sys
+sock, method, target = sys.argv[1], sys.argv[2], sys.argv[3].replace("ID", "AAAAAAAAAAAAAAAAAAAA\u00e9")
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sock)
+s.sendall(("%s %s HTTP/1.1\r\nHost: abrid\r\nConnection: close\r\nContent-Length: 0\r\n\r\n" % (method, target)).encode("utf-8"))
+ans = b""
+while True:
+    d = s.recv(65536)
+    if not d:
+        break
+    ans += d
+sys.stdout.buffer.write(ans)
+PY
+  status=$(head -c 12 "$T/raw" | cut -d' ' -f2)
+  sed '1,/^\r$/d' "$T/raw" >"$T/resp"
+}
+raw_request PUT /v1/uploads/ID/0; refused 404 unknown_upload "PUT with an id of raw UTF-8"
+raw_request GET /v1/uploads/ID; refused 404 unknown_upload "GET with an id of raw UTF-8"
 abri_api GET "/v1/staff/cases/$ref3/uploads/$a_url"
 expect_error 401 auth_missing
 ok "the staff download needs a signed request"

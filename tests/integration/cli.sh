@@ -37,4 +37,80 @@ CONF
 echo "key = $T/l.key" >>"$T/nowhere.conf"; echo "org_public_key = $T/org.pub.json" >>"$T/nowhere.conf"
 echo "state_dir = $T/state" >>"$T/nowhere.conf"
 expect_rc 3 "no server to talk to" "$ABRI" --config "$T/nowhere.conf" cases
+
+# A hostile server (or a plain-HTTP path through one) must not reach the
+# listener's terminal: an error code that is not ^[a-z_]{1,64}$ is replaced,
+# control characters (C0, DEL, C1, bidi) in the message are escaped.
+hostile_server() { # hostile_server CODE_JSON MESSAGE_JSON: one answer per connection
+  python3 - "$T/hostile.sock" "$1" "$2" >>"$T/hostile.log" 2>&1 <<'PY' &
+import os, socket, sys
+path, code, msg = sys.argv[1], sys.argv[2], sys.argv[3]
+body = ('{"error":{"code":%s,"message":%s}}' % (code, msg)).encode()
+ans = (b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\n"
+       b"Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body)) + body
+try:
+    os.unlink(path)
+except FileNotFoundError:
+    pass
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path + ".tmp"); s.listen(4); os.rename(path + ".tmp", path)
+s.settimeout(60)  # gone by itself if the test dies before stopping it
+while True:
+    c, _ = s.accept()
+    c.settimeout(5)
+    buf = b""
+    try:
+        while b"\r\n\r\n" not in buf:
+            d = c.recv(4096)
+            if not d:
+                break
+            buf += d
+        c.sendall(ans)
+    except OSError:
+        pass
+    c.close()
+PY
+  HOSTILE_PID=$!
+  local i
+  for i in $(seq 1 100); do [ -S "$T/hostile.sock" ] && return 0; sleep 0.05; done
+  fail "the hostile test server did not start"
+}
+HOSTILE_PID=""
+hostile_stop() {
+  [ -n "$HOSTILE_PID" ] || return 0
+  kill "$HOSTILE_PID" 2>/dev/null || true; wait "$HOSTILE_PID" 2>/dev/null || true
+  HOSTILE_PID=""; rm -f "$T/hostile.sock"
+}
+trap 'rc=$?; hostile_stop; (exit "$rc"); abri_env_down' EXIT
+# no_controls FILE LABEL: no C0 (but \n), DEL, C1 or bidi control in FILE
+no_controls() {
+  python3 - "$1" <<'PY' || fail "$2: control characters reached the terminal: $(od -c "$1" | head -20)"
+import re, sys
+t = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
+sys.exit(1 if re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", t) else 0)
+PY
+}
+sed "s#^server = .*#server = unix:$T/hostile.sock#" "$T/nowhere.conf" >"$T/hostile.conf"
+hostile_msg='"\u001b]0;pwned\u0007 red \u001b[31m C1 \u009b2J bidi \u202e\u2066 del \u007f\nabri: the server answered 200 ok: forged line"'
+hostile_server '"\u001b[31mx"' "$hostile_msg"
+expect_rc 5 "hostile error code" "$ABRI" --config "$T/hostile.conf" cases
+no_controls "$T/out" "hostile error code"
+grep -q "invalid error code from the server" "$T/out" || fail "hostile error code: not reported as invalid: $(cat -v "$T/out")"
+[ "$(grep -c '^abri: ' "$T/out")" = 1 ] || fail "hostile message: a newline forged another line: $(cat -v "$T/out")"
+ok "an error code with ESC is refused, the message's control characters escaped"
+hostile_stop
+for code in '"Bad_Code"' '""' '"a-b"' '"'"$(printf 'a%.0s' $(seq 65))"'"' '5' '"\u00e9t\u00e9"'; do
+  hostile_server "$code" '"m"'
+  expect_rc 5 "error code $code" "$ABRI" --config "$T/hostile.conf" cases
+  grep -q "invalid error code from the server" "$T/out" || fail "error code $code accepted: $(cat -v "$T/out")"
+  hostile_stop
+done
+long="\"$(printf 'a%.0s' $(seq 64))\""
+hostile_server "$long" "$hostile_msg"
+expect_rc 5 "64-letter error code" "$ABRI" --config "$T/hostile.conf" cases
+grep -q "answered 400 ${long//\"/}:" "$T/out" || fail "a valid 64-letter code was not printed whole: $(cat -v "$T/out")"
+no_controls "$T/out" "valid code, hostile message"
+[ "$(grep -c '^abri: ' "$T/out")" = 1 ] || fail "hostile message: a newline forged another line: $(cat -v "$T/out")"
+hostile_stop
+ok "error codes outside ^[a-z_]{1,64}\$ are refused; valid ones printed whole"
 echo "cli: all checks passed"

@@ -39,7 +39,7 @@ for h in 'Content-Type: application/json' 'Cache-Control: no-store' 'Referrer-Po
          'X-Content-Type-Options: nosniff'; do
   grep -qi "^$h" "$T/h" || fail "header missing: $h"
 done
-jq -e '.status == "ok" and .schema == 4 and .recipients.version == 1' "$T/resp" >/dev/null || fail "healthz: $(cat "$T/resp")"
+jq -e '.status == "ok" and .schema == 5 and .recipients.version == 1' "$T/resp" >/dev/null || fail "healthz: $(cat "$T/resp")"
 ok "TCP loopback answers /healthz with the security headers"
 abri_api GET /v1/nothing-here; expect_error 404 not_found
 abri_api DELETE /v1/config; expect_error 405 method_not_allowed

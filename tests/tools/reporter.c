@@ -19,8 +19,9 @@
  *   the request's "uploads"; submit's output then has "uploads": [ids].
  *       prints {"case_ref", "pos"}
  *   reporter seal    --server S --deployment ID --org-pub FILE --text T
- *                    [--token-file FILE]
- *       prints a valid, unsent POST /v1/cases body (for bad-input tests)
+ *                    [--token-file FILE] [--also-to server|auditor]
+ *       prints a valid, unsent POST /v1/cases body (for bad-input tests);
+ *       --also-to seals it to that role's members as well
  *   reporter ack-file --server S --deployment ID --org-pub FILE
  *                    --token-file FILE --out FILE
  *       writes the acknowledgement file of the latest verified written
@@ -62,6 +63,7 @@ typedef struct opts {
 	const char *out;
 	const char *code;
 	const char *answers;
+	const char *also_to; /* seal: also to this role's members (a hostile client) */
 	int seal_only;
 	const char *attach[16];
 	size_t n_attach;
@@ -488,10 +490,31 @@ static int print_keys(const opts *o)
 }
 
 /* A complete new-case body that is never sent. */
+/* The current list, or (--also-to ROLE) a copy in which that role's
+ * members pass for listeners, so the report is sealed to them as well:
+ * what a hostile or broken client would send. */
+static const abri_recipients *seal_list(ctx *x, const opts *o, abri_recipients **copy)
+{
+	abri_role role;
+
+	*copy = NULL;
+	if (o->also_to == NULL)
+		return x->lists.current;
+	if (abri_role_parse(o->also_to, &role) < 0 || (*copy = malloc(sizeof **copy)) == NULL)
+		return NULL;
+	**copy = *x->lists.current;
+	for (size_t i = 0; i < (*copy)->n; i++)
+		if ((*copy)->m[i].role == role)
+			(*copy)->m[i].role = ABRI_ROLE_LISTENER;
+	return *copy;
+}
+
 static int seal_only(ctx *x, const opts *o)
 {
 	char token[ABRI_TOKEN_DIGITS + 1];
 	abri_reporter_keys *k;
+	abri_recipients *copy;
+	const abri_recipients *list = seal_list(x, o, &copy);
 	abri_buf env;
 	char *body = abri_body_json(o->text, o->lang);
 	int rc;
@@ -507,8 +530,8 @@ static int seal_only(ctx *x, const opts *o)
 		}
 	}
 	abri_buf_init(&env);
-	rc = (k && body)
-	         ? abri_reporter_seal_report(&x->client, x->lists.current, &x->cfg, k, body, &env)
+	rc = (k && body && list)
+	         ? abri_reporter_seal_report(&x->client, list, &x->cfg, k, body, &env)
 	         : ABRI_ERR_INVALID;
 	if (rc == ABRI_OK) {
 		json_t *req = abri_submission_json(&env, k);
@@ -520,6 +543,7 @@ static int seal_only(ctx *x, const opts *o)
 	}
 	abri_buf_free(&env);
 	free(body);
+	free(copy);
 	if (k != NULL)
 		abri_reporter_keys_free(k);
 	return rc == ABRI_OK ? EX_OK : fail("seal", rc, NULL);
@@ -543,6 +567,7 @@ static int parse(int argc, char **argv, opts *o)
 	    {"answers", required_argument, NULL, 'A'},
 	    {"seal-only", no_argument, NULL, 'X'},
 	    {"attach", required_argument, NULL, 'a'},
+	    {"also-to", required_argument, NULL, 'B'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -564,6 +589,7 @@ static int parse(int argc, char **argv, opts *o)
 		                   : c == 'O' ? &o->out
 		                   : c == 'C' ? &o->code
 		                   : c == 'A' ? &o->answers
+		                   : c == 'B' ? &o->also_to
 		                              : NULL;
 		if (c == 'X') {
 			o->seal_only = 1;
@@ -612,7 +638,7 @@ int main(int argc, char **argv)
 		    "usage: reporter submit|open|message|seal|keys|token|ack-file|survey --server S "
 		    "--deployment ID --org-pub FILE [--text T] [--token-out F] [--receipt-out F] "
 		    "[--token-file F] [--lang L] [--state-dir D] [--form JSON] [--out F] "
-		    "[--code C --answers JSON [--seal-only]]\n");
+		    "[--code C --answers JSON [--seal-only]] [--also-to ROLE (seal)]\n");
 		return EX_USAGE;
 	}
 	if (abri_init() < 0)

@@ -356,6 +356,25 @@ static void test_output(void)
 	CHECK(strcmp(buf, "ok \xc3\xa9\n\\x1b[31m\\u{202e}\\x85\\xff\\xc0\\xaf|") == 0);
 	free(buf);
 
+	f = open_memstream(&buf, &len);
+	abri_fputs_safe_line(f, "a\tb\nabri: c\x7f");
+	fclose(f);
+	CHECK(strcmp(buf, "a\\x09b\\x0aabri: c\\x7f") == 0);
+	free(buf);
+
+	CHECK(abri_error_code_valid("bad_pow"));
+	CHECK(abri_error_code_valid("x"));
+	CHECK(abri_error_code_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	CHECK(!abri_error_code_valid("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	CHECK(!abri_error_code_valid(""));
+	CHECK(!abri_error_code_valid(NULL));
+	CHECK(!abri_error_code_valid("Bad"));
+	CHECK(!abri_error_code_valid("a-b"));
+	CHECK(!abri_error_code_valid("\x1b[31mx"));
+	json_t *ans = json_pack("{s:{s:s}}", "error", "code", "\x1b[31mx");
+	CHECK(ans != NULL && abri_client_error_code(ans) == NULL);
+	json_decref(ans);
+
 	char *esc = abri_url_escape("a b/c~d&e=+");
 	CHECK(strcmp(esc, "a%20b%2Fc~d%26e%3D%2B") == 0);
 	free(esc);
