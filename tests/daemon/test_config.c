@@ -44,6 +44,7 @@ static void test_defaults(void)
 	CHECK(0 == strcmp(c.web_root, "/usr/share/abri/web"));
 	CHECK(0 == strcmp(c.quick_exit_url, "https://www.wikipedia.org/"));
 	CHECK(c.list_grace == 3 * 86400);
+	CHECK(c.survey_codes_per_month == 100);
 	config_free(&c);
 }
 
@@ -117,6 +118,7 @@ static void test_errors(void)
 	expect_error(REQUIRED "max_body = 99999999999999999999999\n", "line 3: max_body");
 	expect_error(REQUIRED "pow_difficulty = 33\n", "line 3: pow_difficulty");
 	expect_error(REQUIRED "list_grace = 2592001\n", "line 3: list_grace");
+	expect_error(REQUIRED "survey_codes_per_month = 0\n", "line 3: survey_codes_per_month");
 	expect_error(REQUIRED "log_level = loud\n", "line 3: log_level");
 	expect_error(REQUIRED "listen_address = localhost\n", "line 3: listen_address");
 	expect_error("deployment_id = Bad_Tenant\n", "line 1: deployment_id");

@@ -60,13 +60,21 @@ for round in 1 2; do
     rep message --token-file "$T/token$i" --text "message $round to case $i" >"$T/msg.$i.$round" 2>&1 &
     pids+=($!)
   done
-  for i in 1 2 3 4; do
-    who=l$(( (i + 1) / 2 ))
-    abri_cli "$who" reply "$(jq -r .case_ref "$T/sub$i.json")" -m "reply $round to case $i" >"$T/reply.$i.$round" 2>&1 &
+  # Each listener replies to two cases, one after the other (one person
+  # does not run two CLI commands at once: they share its state
+  # directory), while the other listener and the reporters write.
+  for who in l1 l2; do
+    (
+      for i in $([ "$who" = l1 ] && echo 1 2 || echo 3 4); do
+        abri_cli "$who" reply "$(jq -r .case_ref "$T/sub$i.json")" -m "reply $round to case $i" \
+          >"$T/reply.$i.$round" 2>&1 || { echo "reply to case $i failed" >>"$T/reply.$i.$round"; exit 1; }
+      done
+    ) &
     pids+=($!)
   done
   for p in "${pids[@]}"; do
-    wait "$p" || fail "round $round: a follow-up or reply failed: $(cat "$T"/msg.*."$round" "$T"/reply.*."$round" | grep -iv case_ref | head -3)"
+    wait "$p" || fail "round $round: a follow-up or reply failed: $(grep -l . "$T"/msg.*."$round" "$T"/reply.*."$round" |
+      xargs grep -Ehv '^\{"case_ref|^Sent reply|^Recipient list|^  ' | head -5)"
   done
 done
 for route in cases_message staff_case_message; do
