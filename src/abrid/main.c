@@ -157,9 +157,6 @@ static int serve(void)
 		goto out;
 	}
 	rc = 1;
-	if (abri_clock_offset() != 0)
-		alog(ALOG_WARN, "test clock: %lld s from the system clock (ABRI_TEST_CLOCK_OFFSET)",
-		     (long long)abri_clock_offset());
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGINT);
 	(void)sigaddset(&set, SIGTERM);
@@ -245,6 +242,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	alog_set_level((enum alog_level)abrid.cfg.log_level);
+	if (abri_clock_offset() != 0)
+		alog(ALOG_WARN, "test clock: %lld s from the system clock (ABRI_TEST_CLOCK_OFFSET)",
+		     (long long)abri_clock_offset());
 	if (abri_init() != ABRI_OK) {
 		(void)fprintf(stderr, "abrid: cannot initialise libsodium\n");
 		config_free(&abrid.cfg);
