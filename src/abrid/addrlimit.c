@@ -19,6 +19,7 @@ struct slot {
 	uint8_t tag[TAG_BYTES];
 	uint32_t conns;
 	uint32_t reqs;
+	uint32_t uploading; /* bodies on the way; a connection has at most one */
 	uint8_t used;
 };
 
@@ -269,6 +270,33 @@ unsigned addrlimit_request(const struct addrlimit_ticket *t)
 	}
 	(void)pthread_mutex_unlock(&L.lock);
 	return wait;
+}
+
+int addrlimit_upload_begin(const struct addrlimit_ticket *t)
+{
+	int rc = -1;
+	size_t i;
+
+	(void)pthread_mutex_lock(&L.lock);
+	i = probe(t->tag);
+	/* The tag of an open connection is never dropped, so it is there. */
+	if (L.slots[i].used && L.slots[i].uploading < L.cfg.max_uploading) {
+		L.slots[i].uploading++;
+		rc = 0;
+	}
+	(void)pthread_mutex_unlock(&L.lock);
+	return rc;
+}
+
+void addrlimit_upload_end(const struct addrlimit_ticket *t)
+{
+	size_t i;
+
+	(void)pthread_mutex_lock(&L.lock);
+	i = probe(t->tag);
+	if (L.slots[i].used && L.slots[i].uploading > 0)
+		L.slots[i].uploading--;
+	(void)pthread_mutex_unlock(&L.lock);
 }
 
 size_t addrlimit_used(void)

@@ -47,7 +47,11 @@ struct abrid_config {
 	unsigned addr_max_requests;    /* requests per address per window */
 	unsigned addr_window;          /* seconds; HMAC key replaced this often */
 	unsigned addr_slots;           /* size of the in-memory table */
-	unsigned max_pending;          /* requests in progress before 503 */
+	unsigned max_pending;          /* requests in progress (body complete) before 503 */
+	unsigned max_uploading;        /* requests still sending a body before 503 */
+	unsigned addr_max_uploading;   /* ... per address before 429 */
+	unsigned min_body_rate;        /* bytes/s a body must average after the grace; 0 = none */
+	unsigned body_rate_grace;      /* seconds before min_body_rate applies */
 	unsigned db_workers;           /* database worker threads = PostgreSQL connections */
 	unsigned statement_timeout;    /* ms, every database statement */
 	unsigned pow_load_threshold;   /* submissions per minute before difficulty rises; 0 = fixed */

@@ -38,6 +38,11 @@ static void test_defaults(void)
 	CHECK(c.challenge_ttl == 600);
 	CHECK(c.sweep_interval == 600);
 	CHECK(c.wal_rotate == 1);
+	CHECK(c.max_pending == 512);
+	CHECK(c.max_uploading == 256);
+	CHECK(c.addr_max_uploading == 8);
+	CHECK(c.min_body_rate == 1024);
+	CHECK(c.body_rate_grace == 5);
 	CHECK(0 == strcmp(c.server_key, "/etc/abri/server.key"));
 	CHECK(0 == strcmp(c.data_dir, "/var/lib/abri"));
 	CHECK(c.log_level == 2);
@@ -57,6 +62,10 @@ static void test_values(void)
 	                   "server_key = /keys/s.key\n"
 	                   "pow_difficulty = 12\n"
 	                   "list_grace = 0\n"
+	                   "max_uploading = 64\n"
+	                   "addr_max_uploading = 2\n"
+	                   "min_body_rate = 0\n"
+	                   "body_rate_grace = 30\n"
 	                   "log_level = debug\n"
 	                   "user = abri";
 	struct abrid_config c;
@@ -72,6 +81,10 @@ static void test_values(void)
 	CHECK(0 == strcmp(c.server_key, "/keys/s.key"));
 	CHECK(c.pow_difficulty == 12);
 	CHECK(c.list_grace == 0);
+	CHECK(c.max_uploading == 64);
+	CHECK(c.addr_max_uploading == 2);
+	CHECK(c.min_body_rate == 0); /* 0 = no minimum */
+	CHECK(c.body_rate_grace == 30);
 	CHECK(c.log_level == 3);
 	CHECK(0 == strcmp(c.user, "abri"));
 	dsn = config_dsn(&c);
@@ -135,6 +148,11 @@ static void test_errors(void)
 	expect_error(REQUIRED "request_timeout = 3601\n", "line 3: request_timeout");
 	expect_error(REQUIRED "header_timeout = 30\nrequest_timeout = 20\n",
 	             "header_timeout: must not exceed request_timeout (20)");
+	expect_error(REQUIRED "max_uploading = 0\n", "line 3: max_uploading: expected an integer");
+	expect_error(REQUIRED "addr_max_uploading = 0\n", "line 3: addr_max_uploading");
+	expect_error(REQUIRED "min_body_rate = 100000001\n", "line 3: min_body_rate");
+	expect_error(REQUIRED "body_rate_grace = 0\n", "line 3: body_rate_grace");
+	expect_error(REQUIRED "body_rate_grace = 3601\n", "line 3: body_rate_grace");
 	expect_error(REQUIRED "user = a\x01b\n", "line 3: control character");
 	expect_error(REQUIRED "quick_exit_url = javascript:alert(1)\n", "line 3: quick_exit_url");
 	expect_error(REQUIRED "quick_exit_url = https://\n", "line 3: quick_exit_url");

@@ -13,6 +13,16 @@
 #                               a byte every 0.5 s, and a keep-alive connection
 #                               used again after 0.5 s, then left idle H + 1 s;
 #                               one line per case (see deadlines())
+#   flood.py slowbodies PORT SPEC INTERVAL
+#                               open the connections SPEC names at once, each
+#                               a POST announcing a 100000-byte body, then
+#                               trickle a body byte to each every INTERVAL s;
+#                               SPEC = comma-separated A:N (N connections from
+#                               127.0.0.A over TCP) or unix:PATH:N, opened
+#                               group after group. Prints "holding" with the
+#                               tallies (see tally()) once the server had 1 s
+#                               to answer, then "final" with them when stdin
+#                               gets a line or after 60 s
 import select
 import socket
 import sys
@@ -195,6 +205,84 @@ def deadlines(port, h, unix_path):
                              for v in out[name]))
 
 
+def slow_connect(port, where):
+    """A POST whose headers are complete and whose body has only begun."""
+    if where.startswith("unix:"):
+        s = connect(where[5:])
+    else:
+        s = socket.socket()
+        s.bind((where, 0))
+        s.connect(("127.0.0.1", port))
+    s.sendall(b"POST /v1/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 100000\r\n\r\n{")
+    s.setblocking(False)
+    return s
+
+
+def tally(conns):
+    """Polls every connection once: what the server did with it so far.
+    Returns {"open": n, "closed": n, "429": n, "503": n, ...} over all
+    connections, and the same per group as "gN.open" etc. (N = the
+    group's place in SPEC, from 0)."""
+    out = {}
+    for c in conns:
+        if c["state"] == "open":
+            try:
+                got = c["sock"].recv(200)
+                if got:
+                    c["state"] = got.split(b" ")[1].decode() if got.startswith(b"HTTP/") else "junk"
+                else:
+                    c["state"] = "closed"
+            except BlockingIOError:
+                pass
+            except OSError:
+                c["state"] = "closed"
+        for k in (c["state"], "g%d.%s" % (c["group"], c["state"])):
+            out[k] = out.get(k, 0) + 1
+    return out
+
+
+def show(label, t, t0):
+    print(label, "%.1f" % (time.monotonic() - t0),
+          " ".join("%s=%d" % kv for kv in sorted(t.items())))
+    sys.stdout.flush()
+
+
+def slowbodies(port, spec, interval):
+    """The groups of SPEC are opened one after another, 0.3 s apart, so
+    that the server has seen one group before the next arrives."""
+    conns = []
+    for g, part in enumerate(spec.split(",")):
+        where, _, n = part.rpartition(":")
+        where = where if where.startswith("unix:") else "127.0.0.%d" % int(where)
+        if g > 0:
+            time.sleep(0.3)
+        for _ in range(int(n)):
+            try:
+                conns.append({"sock": slow_connect(port, where), "state": "open", "group": g})
+            except OSError:
+                conns.append({"sock": None, "state": "refused", "group": g})
+    t0 = time.monotonic()
+    time.sleep(1.0)
+    show("holding", tally(conns), t0)
+    deadline = t0 + 60
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([sys.stdin], [], [], interval)
+        if r:
+            break
+        for c in conns:
+            if c["state"] == "open":
+                try:
+                    c["sock"].send(b" ")
+                except OSError:
+                    c["state"] = "closed"
+        tally(conns)
+    show("final", tally(conns), t0)
+    for c in conns:
+        if c["sock"] is not None:
+            c["sock"].close()
+
+
 if __name__ == "__main__":
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "conns":
@@ -205,3 +293,5 @@ if __name__ == "__main__":
         pending(port)
     elif mode == "deadlines":
         deadlines(port, float(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+    elif mode == "slowbodies":
+        slowbodies(port, sys.argv[3], float(sys.argv[4]))

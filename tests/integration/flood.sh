@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Floods on loopback, bounded: per-address connection and request limits
 # (keyed tags, memory only), slow-loris deadlines, the fast 503 when too many
-# requests are in progress, the proof-of-work difficulty rising with the
-# submission rate, and memory that stays flat across connection floods.
+# requests are in progress, slow bodies with their own caps and minimum
+# rate, the proof-of-work difficulty rising with the submission rate, and
+# memory that stays flat across connection floods.
 export ABRI_TEST_PORT=$((20000 + RANDOM % 12000)) # below the ephemeral ports (32768-)
 source "$(dirname "$0")/../harness/env.sh"
 PY="python3 $(dirname "$0")/flood.py"
@@ -107,7 +108,10 @@ restart addr_limits=0 connection_timeout=5 header_timeout=1 request_timeout=2
 deadlines 1 2
 ok "the same with addr_limits = 0 (header_timeout 1, request_timeout 2)"
 
-# 4. Too many requests in progress: fast 503 with Retry-After.
+# 4. Requests in progress count from the end of their body: one held
+# mid-body does not take the only max_pending slot; one held in its
+# handler (its query waits on a table lock) does, and the next request
+# gets 503 overloaded with Retry-After at once.
 restart max_pending=1 connection_timeout=10
 # The helper talks over two FIFOs (a coproc's variables vanish as soon as
 # it exits, which races with reading its last line).
@@ -117,18 +121,134 @@ hold_pid=$!
 exec 7>"$T/hold.in" 8<"$T/hold.out"
 read -r line <&8
 [ "$line" = holding ] || fail "pending helper: $line"
-abri_api GET /healthz -D "$T/h"
+abri_api GET /healthz
 echo "  tried: one request held mid-body with max_pending = 1, then another: $status"
-expect_error 503 overloaded
-grep -qi '^Retry-After: 2' "$T/h" || fail "503 overloaded without Retry-After: 2"
+[ "$status" = 200 ] || fail "a request still sending its body took the max_pending slot: $status"
 echo go >&7
 read -r line <&8
 [[ "$line" == "HTTP/1.1 200"* ]] || fail "the held request did not complete: $line"
 wait "$hold_pid" 2>/dev/null || true
 exec 7>&- 8<&-
+ok "a request still sending its body is not in progress: max_pending = 1 still serves"
+psql "$DSN" -Atq -c "BEGIN; LOCK TABLE recipient_lists IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;" \
+  >/dev/null &
+lock_pid=$!
+for i in $(seq 1 50); do
+  [ "$(abri_db "select count(*) from pg_locks where relation = 'recipient_lists'::regclass and mode = 'AccessExclusiveLock' and granted")" = 1 ] && break
+  sleep 0.1
+done
+curl -s --unix-socket "$T/abrid.sock" -o /dev/null -w '%{http_code}' http://abrid/healthz >"$T/held" &
+held_pid=$!
+for i in $(seq 1 50); do
+  abri_api GET /healthz -D "$T/h"
+  [ "$status" = 503 ] && break
+  sleep 0.1
+done
+echo "  tried: one request held in its handler (table lock) with max_pending = 1, then another: $status"
+expect_error 503 overloaded
+grep -qi '^Retry-After: 2' "$T/h" || fail "503 overloaded without Retry-After: 2"
+wait "$lock_pid" || fail "lock holder"
+wait "$held_pid" || true
+[ "$(cat "$T/held")" = 200 ] || fail "the held request did not complete: $(cat "$T/held")"
 abri_api GET /healthz
 [ "$status" = 200 ] || fail "after the held request: $status"
 ok "with max_pending in progress a new request gets 503 overloaded + Retry-After at once, then service resumes"
+
+# Slow bodies: many requests trickling their body (a byte a second) used to
+# count against max_pending (512) for request_timeout, so 520 of them over
+# the Unix socket (as behind an onion service), or 17 addresses over TCP
+# with their 31 connections each, made /healthz answer 503. Now they hold
+# upload slots (max_uploading, addr_max_uploading per address) and leave
+# max_pending to requests whose body is in.
+# slowflood SPEC INTERVAL: starts flood.py slowbodies; its first line in $held.
+slowflood() {
+  rm -f "$T/slow.in" "$T/slow.out"
+  mkfifo "$T/slow.in" "$T/slow.out"
+  $PY slowbodies "$PORT" "$1" "$2" <"$T/slow.in" >"$T/slow.out" &
+  slow_pid=$!
+  exec 5>"$T/slow.in" 6<"$T/slow.out"
+  read -r held <&6
+}
+# slowflood_end: stops it; its final tallies in $final.
+slowflood_end() {
+  echo go >&5
+  read -r final <&6
+  wait "$slow_pid" 2>/dev/null || true
+  exec 5>&- 6<&-
+}
+count() { echo "$1" | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k {print $2}' | grep . || echo 0; }
+rss() { awk '/^VmRSS:/ {print $2}' "/proc/$ABRID_PID/status"; }
+reporter_ok() {
+  "$REPORTER" submit --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" \
+    --org-pub "$T/org.pub.json" --text "$1" >"$T/honest.json" || fail "honest reporter: $1"
+  jq -e '.case_ref | test("^[0-9A-Z]{10}$")' "$T/honest.json" >/dev/null || fail "no case: $(cat "$T/honest.json")"
+}
+restart max_uploading=1024 body_rate_grace=30 connection_timeout=30 request_timeout=60
+r0=$(rss)
+slowflood "unix:$T/abrid.sock:520" 1
+r1=$(rss)
+echo "  tried: 520 bodies trickled a byte a second over the Unix socket: $held; VmRSS $r0 -> $r1 kB"
+[ "$(count "$held" open)" = 520 ] || fail "slow bodies over the Unix socket: $held"
+abri_api GET /healthz
+[ "$status" = 200 ] || fail "/healthz during 520 slow bodies: $status"
+reporter_ok "during a slow-body flood on the Unix socket"
+slowflood_end
+echo "  while they trickled: /healthz 200, a reporter got its case; then: $final"
+[ "$(count "$final" open)" = 520 ] || fail "the slow bodies were not held throughout: $final"
+# Memory: MHD's 64 KiB pool per connection at most, and a few hundred
+# bytes of context; nothing grows with the time a body takes.
+[ $((r1 - r0)) -le $((520 * 68)) ] || fail "VmRSS grew by $((r1 - r0)) kB for 520 connections"
+ok "520 slow bodies over the Unix socket: /healthz 200 and a reporter's 201 throughout, VmRSS +$((r1 - r0)) kB"
+spec=""
+for a in $(seq 2 18); do spec+="${spec:+,}$a:31"; done
+slowflood "$spec" 1
+echo "  tried: 17 addresses x 31 bodies trickled over TCP (addr_max_uploading 8): $held"
+[ "$(count "$held" open)" = $((17 * 8)) ] && [ "$(count "$held" 429)" = $((17 * 23)) ] ||
+  fail "per-address body caps: $held"
+[ "$(tcp_status "$TCP/healthz")" = 200 ] || fail "/healthz over TCP during the flood"
+[ "$(tcp_status --interface 127.0.0.2 -X POST -d '{}' "$TCP/v1/challenge")" = 429 ] ||
+  fail "a flooding address may start yet another body: $(cat "$T/resp")"
+grep -q '"code": *"too_many_requests"' "$T/resp" && grep -qi '^Retry-After: 2' "$T/h" ||
+  fail "429 for a body over the address's cap: $(cat "$T/h" "$T/resp")"
+[ "$(tcp_status --interface 127.0.0.30 -X POST -d '{}' "$TCP/v1/challenge")" = 200 ] ||
+  fail "another address could not send a body: $(cat "$T/resp")"
+reporter_ok "during a slow-body flood over TCP"
+slowflood_end
+ok "17 addresses x 31 slow bodies over TCP: 8 held per address, the rest 429 at once; other addresses and the Unix socket served"
+
+# The global cap and the minimum rate: 5 addresses x 10 over TCP and 50 over
+# the Unix socket with max_uploading = 60 and addr_max_uploading = 4: 20 + 40
+# held, 30 refused 429 (address) and 10 503 (global), at once; the held ones
+# trickle far below min_body_rate and are ended once the grace is over.
+restart max_uploading=60 addr_max_uploading=4 min_body_rate=1024 body_rate_grace=4 \
+  connection_timeout=30 request_timeout=60
+from=$(($(wc -l <"$T/abrid.log") + 1))
+slowflood "2:10,3:10,4:10,5:10,6:10,unix:$T/abrid.sock:50" 0.5
+echo "  tried: 5 x 10 bodies over TCP and 50 over the Unix socket, max_uploading 60, addr_max_uploading 4: $held"
+for g in 0 1 2 3 4; do
+  [ "$(count "$held" "g$g.open")" = 4 ] && [ "$(count "$held" "g$g.429")" = 6 ] ||
+    fail "address 127.0.0.$((g + 2)): $held"
+done
+[ "$(count "$held" g5.open)" = 40 ] && [ "$(count "$held" g5.503)" = 10 ] || fail "global cap: $held"
+[ "$(tcp_status --interface 127.0.0.30 -X POST -d '{}' "$TCP/v1/challenge")" = 503 ] ||
+  fail "a body past max_uploading: $(cat "$T/resp")"
+grep -q '"code": *"overloaded"' "$T/resp" && grep -qi '^Retry-After: 2' "$T/h" ||
+  fail "503 for a body past max_uploading: $(cat "$T/h" "$T/resp")"
+[ "$(tcp_status --interface 127.0.0.30 "$TCP/healthz")" = 200 ] || fail "/healthz while the upload slots are full"
+ok "past max_uploading a new body gets 503 overloaded + Retry-After: 2 before it is read; requests without a body are served"
+# ended: how many connections the sweep has ended for their body rate so far.
+ended() { tail -n +"$from" "$T/abrid.log" | awk '/min_body_rate: connections ended/ {n += $NF} END {print n + 0}'; }
+for i in $(seq 1 150); do
+  [ "$(ended)" -ge 60 ] && break
+  sleep 0.1
+done
+slowflood_end
+echo "  then, after body_rate_grace (4 s) at about 2 bytes/s: $final"
+[ "$(count "$final" open)" = 0 ] && [ "$(count "$final" closed)" = 60 ] || fail "slow bodies not ended: $final"
+[ "$(ended)" = 60 ] || fail "the log counts $(ended) bodies ended for their rate, not 60"
+[ "$(tcp_status --interface 127.0.0.30 -X POST -d '{}' "$TCP/v1/challenge")" = 200 ] || fail "a body after the slots came back"
+reporter_ok "after the slow bodies were ended"
+ok "bodies below min_body_rate are ended after the grace; the slots come back and a reporter gets its case"
 
 # 5. Proof of work rises with the submission rate.
 restart pow_difficulty=0 pow_load_threshold=5 pow_max_difficulty=8 addr_max_requests=10000
