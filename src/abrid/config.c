@@ -52,7 +52,7 @@ static const struct key keys[] = {
     {"max_body", K_SIZE, OFF(max_body), "1048576", 4096, 256ull * 1024 * 1024},
     {"max_padded", K_SIZE, OFF(max_padded), "262144", ABRI_BUCKET_MIN, 128ull * 1024 * 1024},
     {"pow_difficulty", K_UINT, OFF(pow_difficulty), "0", 0, 32},
-    {"challenge_ttl", K_UINT, OFF(challenge_ttl), "600", 10, 86400},
+    {"challenge_ttl", K_UINT, OFF(challenge_ttl), "180", 10, 86400},
     {"retention_days", K_UINT, OFF(retention_days), "365", 1, 36500},
     {"purge_interval", K_UINT, OFF(purge_interval), "3600", 0, 604800},
     {"survey_codes_per_month", K_UINT, OFF(survey_codes_per_month), "100", 1, 1000000},

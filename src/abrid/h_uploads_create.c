@@ -9,6 +9,7 @@
 #include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
+#include "load.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
@@ -91,5 +92,6 @@ enum MHD_Result h_uploads_create(struct request *rq)
 		return reply_pg_error(rq, qs);
 	if (c.err != EC_NONE)
 		return reply_error(rq, c.err, NULL);
+	load_note_submission(); /* its proof of work verified and spent */
 	return created(rq, id, c.chunks);
 }

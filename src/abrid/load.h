@@ -3,8 +3,8 @@
  * timing): requests receiving their body and requests in progress (body
  * complete, handler running or waiting for a database worker), each with
  * its own cap for a fast 503 when abrid is saturated, and the recent rate
- * of submissions (challenges asked for), which raises the proof-of-work
- * difficulty under a flood. */
+ * of verified submissions, which raises the proof-of-work difficulty
+ * under a flood. */
 #ifndef ABRID_LOAD_H
 #define ABRID_LOAD_H
 
@@ -24,8 +24,11 @@ unsigned load_pending(void);
 int load_upload_begin(unsigned max_uploading);
 void load_upload_end(void);
 
-/* A reporter asked for a challenge (every new case, message or upload
- * does). */
+/* A submission was verified and stored: a new case, reporter message or
+ * upload whose proof of work was spent, or that was accepted without work
+ * at difficulty 0 (a retry answered again is not counted). Challenges
+ * handed out are not counted: asking costs nothing, so counting them let
+ * anyone raise everyone's difficulty for free. */
 void load_note_submission(void);
 /* Submissions per minute over the last 30..60 s (two 30 s buckets). */
 unsigned load_rate(void);

@@ -74,8 +74,15 @@ struct pow_spend {
 /* The difficulty a challenge asked for now gets: pow_difficulty, raised
  * under load (load.h). */
 unsigned pow_difficulty_now(void);
-/* pow: the request's "pow" object or NULL. Difficulty 0 accepts a missing
- * one; a given one is always checked and spent. */
+/* How far below the difficulty in force a challenge may be when it is
+ * spent: a client that asked just before a rise is not sent back. */
+#define POW_SLACK_BITS 1u
+/* pow: the request's "pow" object or NULL. Checked against the difficulty
+ * in force now: the challenge must carry at least pow_difficulty and at
+ * least pow_difficulty_now() - POW_SLACK_BITS (a missing pow counts as 0);
+ * a given one is always checked and spent. Counts nothing towards the
+ * load: the caller does (load_note_submission) once the submission is
+ * stored. */
 enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out);
 
 /* {"fields", "sig", "key_id"}: the server's signed proof of receipt; NULL

@@ -35,7 +35,7 @@ static void test_defaults(void)
 	CHECK(c.max_body == 1048576);
 	CHECK(c.max_padded == 262144);
 	CHECK(c.pow_difficulty == 0);
-	CHECK(c.challenge_ttl == 600);
+	CHECK(c.challenge_ttl == 180);
 	CHECK(c.sweep_interval == 600);
 	CHECK(c.wal_rotate == 1);
 	CHECK(c.max_pending == 512);

@@ -130,13 +130,17 @@ read -r line <&8
 wait "$hold_pid" 2>/dev/null || true
 exec 7>&- 8<&-
 ok "a request still sending its body is not in progress: max_pending = 1 still serves"
-psql "$DSN" -Atq -c "BEGIN; LOCK TABLE recipient_lists IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;" \
-  >/dev/null &
+# The lock is held until the checks are done (at most 20 s, abrid's
+# statement_timeout of 10 s ends the held request's wait before that).
+psql "$DSN" -Atq -c "BEGIN; LOCK TABLE recipient_lists IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(20); COMMIT;" \
+  >/dev/null 2>&1 &
 lock_pid=$!
-for i in $(seq 1 50); do
-  [ "$(abri_db "select count(*) from pg_locks where relation = 'recipient_lists'::regclass and mode = 'AccessExclusiveLock' and granted")" = 1 ] && break
+locker="select pid from pg_locks where relation = 'recipient_lists'::regclass and mode = 'AccessExclusiveLock' and granted"
+for i in $(seq 1 100); do
+  [ -n "$(abri_db "$locker")" ] && break
   sleep 0.1
 done
+[ -n "$(abri_db "$locker")" ] || fail "could not lock recipient_lists"
 curl -s --unix-socket "$T/abrid.sock" -o /dev/null -w '%{http_code}' http://abrid/healthz >"$T/held" &
 held_pid=$!
 for i in $(seq 1 50); do
@@ -144,11 +148,12 @@ for i in $(seq 1 50); do
   [ "$status" = 503 ] && break
   sleep 0.1
 done
+abri_db "select pg_terminate_backend(pid) from ($locker) l" >/dev/null
+wait "$lock_pid" || true # terminated on purpose
+wait "$held_pid" || true
 echo "  tried: one request held in its handler (table lock) with max_pending = 1, then another: $status"
 expect_error 503 overloaded
 grep -qi '^Retry-After: 2' "$T/h" || fail "503 overloaded without Retry-After: 2"
-wait "$lock_pid" || fail "lock holder"
-wait "$held_pid" || true
 [ "$(cat "$T/held")" = 200 ] || fail "the held request did not complete: $(cat "$T/held")"
 abri_api GET /healthz
 [ "$status" = 200 ] || fail "after the held request: $status"
@@ -220,21 +225,23 @@ ok "17 addresses x 31 slow bodies over TCP: 8 held per address, the rest 429 at 
 # the Unix socket with max_uploading = 60 and addr_max_uploading = 4: 20 + 40
 # held, 30 refused 429 (address) and 10 503 (global), at once; the held ones
 # trickle far below min_body_rate and are ended once the grace is over.
-restart max_uploading=60 addr_max_uploading=4 min_body_rate=1024 body_rate_grace=4 \
+restart max_uploading=60 addr_max_uploading=4 min_body_rate=1024 body_rate_grace=8 \
   connection_timeout=30 request_timeout=60
 from=$(($(wc -l <"$T/abrid.log") + 1))
 slowflood "2:10,3:10,4:10,5:10,6:10,unix:$T/abrid.sock:50" 0.5
+past=$(tcp_status --interface 127.0.0.30 -X POST -d '{}' "$TCP/v1/challenge")
+cp "$T/resp" "$T/past.resp"; cp "$T/h" "$T/past.h"
+healthz=$(tcp_status --interface 127.0.0.30 "$TCP/healthz")
 echo "  tried: 5 x 10 bodies over TCP and 50 over the Unix socket, max_uploading 60, addr_max_uploading 4: $held"
 for g in 0 1 2 3 4; do
   [ "$(count "$held" "g$g.open")" = 4 ] && [ "$(count "$held" "g$g.429")" = 6 ] ||
     fail "address 127.0.0.$((g + 2)): $held"
 done
 [ "$(count "$held" g5.open)" = 40 ] && [ "$(count "$held" g5.503)" = 10 ] || fail "global cap: $held"
-[ "$(tcp_status --interface 127.0.0.30 -X POST -d '{}' "$TCP/v1/challenge")" = 503 ] ||
-  fail "a body past max_uploading: $(cat "$T/resp")"
-grep -q '"code": *"overloaded"' "$T/resp" && grep -qi '^Retry-After: 2' "$T/h" ||
-  fail "503 for a body past max_uploading: $(cat "$T/h" "$T/resp")"
-[ "$(tcp_status --interface 127.0.0.30 "$TCP/healthz")" = 200 ] || fail "/healthz while the upload slots are full"
+[ "$past" = 503 ] || fail "a body past max_uploading: $past $(cat "$T/past.resp")"
+grep -q '"code": *"overloaded"' "$T/past.resp" && grep -qi '^Retry-After: 2' "$T/past.h" ||
+  fail "503 for a body past max_uploading: $(cat "$T/past.h" "$T/past.resp")"
+[ "$healthz" = 200 ] || fail "/healthz while the upload slots are full: $healthz"
 ok "past max_uploading a new body gets 503 overloaded + Retry-After: 2 before it is read; requests without a body are served"
 # ended: how many connections the sweep has ended for their body rate so far.
 ended() { tail -n +"$from" "$T/abrid.log" | awk '/min_body_rate: connections ended/ {n += $NF} END {print n + 0}'; }
@@ -243,29 +250,65 @@ for i in $(seq 1 150); do
   sleep 0.1
 done
 slowflood_end
-echo "  then, after body_rate_grace (4 s) at about 2 bytes/s: $final"
+echo "  then, after body_rate_grace (8 s) at about 2 bytes/s: $final"
 [ "$(count "$final" open)" = 0 ] && [ "$(count "$final" closed)" = 60 ] || fail "slow bodies not ended: $final"
 [ "$(ended)" = 60 ] || fail "the log counts $(ended) bodies ended for their rate, not 60"
 [ "$(tcp_status --interface 127.0.0.30 -X POST -d '{}' "$TCP/v1/challenge")" = 200 ] || fail "a body after the slots came back"
 reporter_ok "after the slow bodies were ended"
 ok "bodies below min_body_rate are ended after the grace; the slots come back and a reporter gets its case"
 
-# 5. Proof of work rises with the submission rate.
+# 5. Proof of work: the difficulty rises with verified submissions, not with
+# challenges handed out (asking costs nothing); a challenge is judged
+# against the difficulty in force when it is spent (less one bit of
+# slack), so challenges stockpiled while it was low are worthless once it
+# has risen.
 restart pow_difficulty=0 pow_load_threshold=5 pow_max_difficulty=8 addr_max_requests=10000
 abri_api GET /v1/config
 d0=$(jq .pow.difficulty "$T/resp")
 [ "$d0" = 0 ] || fail "idle difficulty $d0"
-"$REPORTER" seal --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" \
-  --org-pub "$T/org.pub.json" --text "no work" >"$T/nowork.json" || fail "seal"
-for i in $(seq 1 40); do abri_api POST /v1/challenge; done
-d1=$(jq .difficulty "$T/resp")
+# 16 sealed reports (4 at a time: each seal runs Argon2id with 64 MiB).
+for b in 0 4 8 12; do
+  seals=()
+  for i in $(seq $((b + 1)) $((b + 4))); do
+    "$REPORTER" seal --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" \
+      --org-pub "$T/org.pub.json" --text "body $i" >"$T/s$i.json" &
+    seals+=($!)
+  done
+  for p in "${seals[@]}"; do wait "$p" || fail "reporter seal"; done
+done
+for i in $(seq 1 16); do jq -e .envelope "$T/s$i.json" >/dev/null || fail "seal $i"; done
+abri_api POST /v1/challenge
+stock=$(jq -r .challenge "$T/resp")
+[ "$(jq .difficulty "$T/resp")" = 0 ] || fail "stockpiled challenge: $(cat "$T/resp")"
+urls=()
+for i in $(seq 1 2000); do urls+=("http://abrid/v1/challenge"); done
+n200=$(curl -s --unix-socket "$T/abrid.sock" -X POST -w '\n%{http_code}\n' "${urls[@]}" | grep -c '^200$')
 abri_api GET /v1/config
-dc=$(jq .pow.difficulty "$T/resp")
-echo "  tried: 40 challenges within seconds, threshold 5/min: difficulty $d0 -> $d1 (config says $dc)"
-[ "$d1" -ge 3 ] && [ "$d1" -le 8 ] && [ "$dc" -ge 3 ] || fail "difficulty did not rise: $d1 / $dc"
-abri_api POST /v1/cases -H 'Content-Type: application/json' --data-binary @"$T/nowork.json"
+d1=$(jq .pow.difficulty "$T/resp")
+echo "  tried: 2000 challenges within seconds ($n200 answered 200), threshold 5/min: difficulty $d0 -> $d1"
+[ "$n200" = 2000 ] && [ "$d1" = 0 ] || fail "2000 challenges ($n200 answered): difficulty $d1"
+ok "2000 challenges asked for (nothing spent) leave the difficulty at 0"
+# Without work while the difficulty allows it (at most 1: one bit of
+# slack); the rate is per minute over the last 30 to 60 s, so 6 to 11 of
+# them take it above 10/min, and the difficulty to 2.
+codes=""
+for i in $(seq 1 14); do
+  abri_api POST /v1/cases -H 'Content-Type: application/json' --data-binary @"$T/s$i.json"
+  codes+="$status "
+done
+abri_api GET /v1/config
+d2=$(jq .pow.difficulty "$T/resp")
+echo "  tried: 14 reports without work in a row: $codes-> difficulty $d2"
+n201=$(echo "$codes" | tr ' ' '\n' | grep -c '^201$')
+[ "$n201" -ge 6 ] && [ "$n201" -le 11 ] && [ "$d2" -ge 2 ] && [ "$d2" -le 8 ] ||
+  fail "verified submissions did not raise the difficulty: $codes / $d2"
+ok "verified submissions raise it: difficulty $d2 after $n201 reports (the later ones without work refused)"
+jq -c --arg c "$stock" '.pow = {challenge: $c, counter: 0}' "$T/s15.json" >"$T/stocked.json"
+abri_api POST /v1/cases -H 'Content-Type: application/json' --data-binary @"$T/stocked.json"
 expect_error 403 bad_pow
-ok "under load: difficulty $d1 (capped at 8), a submission without work gets 403 bad_pow"
+abri_api POST /v1/cases -H 'Content-Type: application/json' --data-binary @"$T/s16.json"
+expect_error 403 bad_pow
+ok "at difficulty $d2 a challenge stockpiled at 0 and a report without work get 403 bad_pow"
 "$REPORTER" submit --server "unix:$T/abrid.sock" --deployment "$DEPLOYMENT" \
   --org-pub "$T/org.pub.json" --text "with work" >/dev/null || fail "the reporter client did not solve the raised difficulty"
 ok "a client that does the work still gets through"
