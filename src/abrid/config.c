@@ -64,6 +64,9 @@ static const struct key keys[] = {
      1ull << 40},
     {"max_attachments", K_UINT, OFF(max_attachments), "10", 1, 100},
     {"upload_ttl", K_UINT, OFF(upload_ttl), "86400", 60, 30u * 86400},
+    {"upload_incomplete_ttl", K_UINT, OFF(upload_incomplete_ttl), "3600", 60, 30u * 86400},
+    {"upload_quota", K_SIZE, OFF(upload_quota), "1073741824", 65536, 1ull << 40},
+    {"addr_upload_bytes", K_SIZE, OFF(addr_upload_bytes), "67108864", 65536, 1ull << 40},
     {"addr_limits", K_UINT, OFF(addr_limits), "1", 0, 1},
     {"addr_max_connections", K_UINT, OFF(addr_max_connections), "32", 1, 100000},
     {"addr_max_requests", K_UINT, OFF(addr_max_requests), "3000", 1, 10000000},
@@ -308,6 +311,19 @@ static int check_whole(const struct abrid_config *cfg, char err[CONFIG_ERR_MAX])
 	if (cfg->max_body < ABRI_ATTACH_CHUNK_CT) {
 		set_err(err, 0, "max_body: must be at least %u to admit one upload chunk",
 		        ABRI_ATTACH_CHUNK_CT);
+		return -1;
+	}
+	if (cfg->upload_incomplete_ttl > cfg->upload_ttl) {
+		set_err(err, 0, "upload_incomplete_ttl: must not exceed upload_ttl (%u)",
+		        cfg->upload_ttl);
+		return -1;
+	}
+	if (cfg->upload_quota < cfg->max_upload_bytes ||
+	    cfg->addr_upload_bytes < cfg->max_upload_bytes) {
+		set_err(err, 0, "%s: must be at least max_upload_bytes (%zu)",
+		        cfg->upload_quota < cfg->max_upload_bytes ? "upload_quota"
+		                                                  : "addr_upload_bytes",
+		        cfg->max_upload_bytes);
 		return -1;
 	}
 	if (cfg->header_timeout > cfg->request_timeout) {

@@ -41,7 +41,10 @@ struct abrid_config {
 	size_t max_upload_bytes;      /* plaintext capacity of one upload (n * 65536) */
 	size_t max_case_upload_bytes; /* sum over a case's attached uploads */
 	unsigned max_attachments;     /* uploads named by one submission */
-	unsigned upload_ttl;          /* seconds an unattached upload lives */
+	unsigned upload_ttl;          /* seconds a complete, unattached upload lives */
+	unsigned upload_incomplete_ttl; /* seconds an incomplete upload lives after its latest chunk */
+	size_t upload_quota;          /* capacity of all unattached uploads (database-wide) */
+	size_t addr_upload_bytes;     /* capacity announced per address per addr_window */
 	unsigned addr_limits;          /* 1 = per-address limits (addrlimit.h), 0 = off */
 	unsigned addr_max_connections; /* open connections per address */
 	unsigned addr_max_requests;    /* requests per address per window */

@@ -61,6 +61,7 @@ static int start_addrlimit(char *err)
 	    .max_connections = abrid.cfg.addr_max_connections,
 	    .max_requests = abrid.cfg.addr_max_requests,
 	    .max_uploading = abrid.cfg.addr_max_uploading,
+	    .upload_bytes = abrid.cfg.addr_upload_bytes,
 	    .window = abrid.cfg.addr_window,
 	    .slots = abrid.cfg.addr_slots,
 	};

@@ -29,7 +29,8 @@ static unsigned pow_required(void)
 	return req > abrid.cfg.pow_difficulty ? req : abrid.cfg.pow_difficulty;
 }
 
-enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out)
+enum ec pow_check(json_t *pow, const uint8_t hash[ABRI_HASH_BYTES], uint64_t chunks,
+                  struct pow_spend *out)
 {
 	uint8_t ch[ABRI_CHALLENGE_BYTES];
 	int64_t counter, expiry;
@@ -43,8 +44,8 @@ enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct p
 	int rc;
 
 	out->spend = false;
-	if (pow == NULL) /* no work: as good as difficulty 0 */
-		return pow_required() == 0 ? EC_NONE : EC_BAD_POW;
+	if (pow == NULL) /* no work: as good as difficulty 0, never enough for an upload */
+		return (chunks == 0 && pow_required() == 0) ? EC_NONE : EC_BAD_POW;
 	if (rj_parse(pow, spec, &res) != 0)
 		return res.code;
 	rc = abri_challenge_check(ch, abrid.challenge_key, abri_now(), &expiry,
@@ -54,7 +55,8 @@ enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct p
 	if (rc != ABRI_OK)
 		return EC_BAD_POW;
 	if (difficulty < pow_required() ||
-	    abri_pow_bits(ch, env_hash, (uint64_t)counter) < difficulty)
+	    abri_pow_bits(ch, hash, (uint64_t)counter) <
+	        (chunks == 0 ? difficulty : abri_pow_upload_bits(difficulty, chunks)))
 		return EC_BAD_POW;
 	/* The challenge's own MAC makes it unique: hash it as the spent tag. */
 	abri_hash(out->tag, ch, sizeof ch);

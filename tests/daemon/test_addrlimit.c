@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Per-address limits (src/abrid/addrlimit.c): connection, request and
- * body-on-the-way limits per keyed tag, IPv6 by /64, new key and counts
+/* Per-address limits (src/abrid/addrlimit.c): connection, request,
+ * body-on-the-way and upload-capacity limits per keyed tag, IPv6 by /64, new key and counts
  * each window, a bounded table that sheds idle tags under a flood of
  * addresses. */
 #include <arpa/inet.h>
@@ -146,6 +146,29 @@ static void bodies_on_the_way(void)
 	addrlimit_close(&tb);
 }
 
+static void upload_bytes(void)
+{
+	struct sockaddr_in a = v4("198.51.100.30"), b = v4("198.51.100.31");
+	struct addrlimit_ticket ta, tb;
+	unsigned wait;
+
+	addrlimit_set_clock(5000); /* a new window: 5000..5600 */
+	expect(addrlimit_open(SA(a), &ta) == 0 && addrlimit_open(SA(b), &tb) == 0,
+	       "two addresses");
+	expect(addrlimit_upload_bytes(&ta, 600000) == 0 && addrlimit_upload_bytes(&ta, 400000) == 0,
+	       "uploads up to the address's 1000000 bytes per window are counted");
+	wait = addrlimit_upload_bytes(&ta, 1);
+	expect(wait > 0 && wait <= 601, "one byte more: refused until the window's end");
+	expect(addrlimit_upload_bytes(&tb, 1000000) == 0, "another address has its own allowance");
+	expect(addrlimit_upload_bytes(&tb, 2000000) > 0, "a single upload above it is refused");
+	addrlimit_upload_refund(&ta, 400000);
+	expect(addrlimit_upload_bytes(&ta, 400000) == 0, "an upload that was not stored is given back");
+	addrlimit_set_clock(5600);
+	expect(addrlimit_upload_bytes(&ta, 1000000) == 0, "a new window starts the count again");
+	addrlimit_close(&ta);
+	addrlimit_close(&tb);
+}
+
 static void flood_of_addresses(void)
 {
 	struct addrlimit_ticket t[64];
@@ -184,6 +207,7 @@ int main(void)
 	struct addrlimit_cfg cfg = {.max_connections = 3,
 	                            .max_requests = 5,
 	                            .max_uploading = 2,
+	                            .upload_bytes = 1000000,
 	                            .window = 600,
 	                            .slots = 64};
 
@@ -197,6 +221,7 @@ int main(void)
 	unix_socket();
 	requests_and_window();
 	bodies_on_the_way();
+	upload_bytes();
 	flood_of_addresses();
 	addrlimit_free();
 	return failed ? 1 : 0;

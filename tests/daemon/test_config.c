@@ -43,6 +43,10 @@ static void test_defaults(void)
 	CHECK(c.addr_max_uploading == 8);
 	CHECK(c.min_body_rate == 1024);
 	CHECK(c.body_rate_grace == 5);
+	CHECK(c.upload_ttl == 86400);
+	CHECK(c.upload_incomplete_ttl == 3600);
+	CHECK(c.upload_quota == 1073741824);
+	CHECK(c.addr_upload_bytes == 67108864);
 	CHECK(0 == strcmp(c.server_key, "/etc/abri/server.key"));
 	CHECK(0 == strcmp(c.data_dir, "/var/lib/abri"));
 	CHECK(c.log_level == 2);
@@ -66,6 +70,10 @@ static void test_values(void)
 	                   "addr_max_uploading = 2\n"
 	                   "min_body_rate = 0\n"
 	                   "body_rate_grace = 30\n"
+	                   "max_upload_bytes = 1048576\n"
+	                   "upload_quota = 4194304\n"
+	                   "addr_upload_bytes = 1048576\n"
+	                   "upload_incomplete_ttl = 600\n"
 	                   "log_level = debug\n"
 	                   "user = abri";
 	struct abrid_config c;
@@ -85,6 +93,8 @@ static void test_values(void)
 	CHECK(c.addr_max_uploading == 2);
 	CHECK(c.min_body_rate == 0); /* 0 = no minimum */
 	CHECK(c.body_rate_grace == 30);
+	CHECK(c.upload_quota == 4194304 && c.addr_upload_bytes == 1048576);
+	CHECK(c.upload_incomplete_ttl == 600);
 	CHECK(c.log_level == 3);
 	CHECK(0 == strcmp(c.user, "abri"));
 	dsn = config_dsn(&c);
@@ -153,6 +163,14 @@ static void test_errors(void)
 	expect_error(REQUIRED "min_body_rate = 100000001\n", "line 3: min_body_rate");
 	expect_error(REQUIRED "body_rate_grace = 0\n", "line 3: body_rate_grace");
 	expect_error(REQUIRED "body_rate_grace = 3601\n", "line 3: body_rate_grace");
+	expect_error(REQUIRED "upload_incomplete_ttl = 59\n", "line 3: upload_incomplete_ttl");
+	expect_error(REQUIRED "upload_incomplete_ttl = 7200\nupload_ttl = 3600\n",
+	             "upload_incomplete_ttl: must not exceed upload_ttl (3600)");
+	expect_error(REQUIRED "upload_quota = 65535\n", "line 3: upload_quota");
+	expect_error(REQUIRED "upload_quota = 1048576\n",
+	             "upload_quota: must be at least max_upload_bytes (16777216)");
+	expect_error(REQUIRED "addr_upload_bytes = 1048576\n",
+	             "addr_upload_bytes: must be at least max_upload_bytes (16777216)");
 	expect_error(REQUIRED "user = a\x01b\n", "line 3: control character");
 	expect_error(REQUIRED "quick_exit_url = javascript:alert(1)\n", "line 3: quick_exit_url");
 	expect_error(REQUIRED "quick_exit_url = https://\n", "line 3: quick_exit_url");

@@ -23,6 +23,22 @@
 #                               tallies (see tally()) once the server had 1 s
 #                               to answer, then "final" with them when stdin
 #                               gets a line or after 60 s
+#   flood.py uploads PORT WHERE N CHUNKS [SEND]
+#                               announce N uploads of CHUNKS chunks each (with
+#                               the proof of work, docs/protocol.md section 13)
+#                               from WHERE (127.0.0.A over TCP, or unix:PATH)
+#                               and send the first SEND (default all) chunks
+#                               of those accepted; print the tally of the
+#                               announcements' answers (201, or status:code)
+#                               and "stored=" the uploads completed
+#   flood.py uploadpow CHALLENGE_B64 HASH_B64 CHUNKS
+#                               print the counter an upload of CHUNKS chunks
+#                               needs on that challenge
+import base64
+import hashlib
+import http.client
+import json
+import os
 import select
 import socket
 import sys
@@ -283,9 +299,89 @@ def slowbodies(port, spec, interval):
             c["sock"].close()
 
 
+def upload_bits(difficulty, chunks):
+    """abri_pow_upload_bits: difficulty + 12 + ceil(log2 chunks)."""
+    log = 0
+    while (1 << log) < chunks:
+        log += 1
+    return difficulty + 12 + log
+
+
+def work_bits(h):
+    n = int.from_bytes(h, "big")
+    return 256 - n.bit_length()
+
+
+def upload_pow(challenge, hash_, chunks):
+    bits = upload_bits(challenge[8], chunks)
+    counter = 0
+    while work_bits(hashlib.blake2b(challenge + hash_ + counter.to_bytes(8, "little"),
+                                    digest_size=32).digest()) < bits:
+        counter += 1
+    return counter
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("abrid", timeout=30)
+        self.path = path
+
+    def connect(self):
+        self.sock = connect(self.path)
+
+
+def http_conn(port, where):
+    if where.startswith("unix:"):
+        return UnixHTTPConnection(where[5:])
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=30,
+                                      source_address=("127.0.0.%d" % int(where), 0))
+
+
+def call(conn, method, path, body, ctype="application/json"):
+    conn.request(method, path, body=body, headers={"Content-Type": ctype})
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def uploads(port, where, n, chunks, send):
+    conn = http_conn(port, where)
+    out = {"stored": 0}
+    for _ in range(n):
+        header = os.urandom(24)
+        parts = [os.urandom(65553) for _ in range(chunks)]
+        h = hashlib.blake2b(header + b"".join(parts), digest_size=32).digest()
+        st, body = call(conn, "POST", "/v1/challenge", b"{}")
+        ch = base64.b64decode(json.loads(body)["challenge"])
+        req = {"chunks": chunks, "header": base64.b64encode(header).decode(),
+               "hash": base64.b64encode(h).decode(),
+               "pow": {"challenge": base64.b64encode(ch).decode(),
+                       "counter": upload_pow(ch, h, chunks)}}
+        st, body = call(conn, "POST", "/v1/uploads", json.dumps(req).encode())
+        key = str(st) if st != 201 else "201"
+        if st != 201:
+            key += ":" + json.loads(body)["error"]["code"]
+        out[key] = out.get(key, 0) + 1
+        if st != 201:
+            continue
+        uid = json.loads(body)["upload"].replace("+", "-").replace("/", "_").rstrip("=")
+        for i, part in enumerate(parts[:send]):
+            st, body = call(conn, "PUT", "/v1/uploads/%s/%d" % (uid, i), part,
+                            "application/octet-stream")
+        out["stored"] += send > 0 and json.loads(body).get("complete") is True
+    print(" ".join("%s=%d" % kv for kv in sorted(out.items())))
+
+
 if __name__ == "__main__":
-    mode, port = sys.argv[1], int(sys.argv[2])
-    if mode == "conns":
+    mode = sys.argv[1]
+    if mode == "uploadpow":
+        print(upload_pow(base64.b64decode(sys.argv[2]), base64.b64decode(sys.argv[3]),
+                         int(sys.argv[4])))
+        sys.exit(0)
+    port = int(sys.argv[2])
+    if mode == "uploads":
+        n, chunks = int(sys.argv[4]), int(sys.argv[5])
+        uploads(port, sys.argv[3], n, chunks, int(sys.argv[6]) if len(sys.argv) > 6 else chunks)
+    elif mode == "conns":
         conns(port, int(sys.argv[3]))
     elif mode == "slowloris":
         slowloris(port, float(sys.argv[3]))
