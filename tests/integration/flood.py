@@ -33,7 +33,9 @@
 #                               and "stored=" the uploads completed
 #   flood.py uploadpow CHALLENGE_B64 HASH_B64 CHUNKS
 #                               print the counter an upload of CHUNKS chunks
-#                               needs on that challenge
+#                               needs on that challenge (CHUNKS 0: an envelope
+#                               whose BLAKE2b-256 is HASH, the challenge's
+#                               own difficulty)
 import base64
 import hashlib
 import http.client
@@ -313,7 +315,7 @@ def work_bits(h):
 
 
 def upload_pow(challenge, hash_, chunks):
-    bits = upload_bits(challenge[8], chunks)
+    bits = upload_bits(challenge[8], chunks) if chunks > 0 else challenge[8]
     counter = 0
     while work_bits(hashlib.blake2b(challenge + hash_ + counter.to_bytes(8, "little"),
                                     digest_size=32).digest()) < bits:
