@@ -199,9 +199,16 @@ typedef struct abri_server_config {
 int abri_client_get_config(abri_client *c, abri_server_config *cfg);
 void abri_server_config_free(abri_server_config *cfg);
 
-/* Proof of work for a submission: asks POST /v1/challenge and solves it.
- * *pow gets {"challenge","counter"} (caller decrefs). */
-int abri_client_pow(abri_client *c, const uint8_t envelope_hash[ABRI_HASH_BYTES], json_t **pow);
+/* Proof of work: asks POST /v1/challenge and solves it for hash (an
+ * envelope's hash, chunks 0; or an upload's announced hash with its chunk
+ * count, whose work must reach abri_pow_upload_bits of the challenge's
+ * difficulty). *pow gets {"challenge","counter"} (caller decrefs). */
+int abri_client_pow(abri_client *c, const uint8_t hash[ABRI_HASH_BYTES], uint64_t chunks,
+                    json_t **pow);
+/* 1 when an answer says the proof of work must be done again (403
+ * bad_pow: the difficulty rose since the challenge, or none was sent;
+ * 403 challenge_expired). */
+int abri_client_needs_work(int status, const json_t *answer);
 
 /* ================= recipient lists ================= */
 
@@ -428,14 +435,15 @@ int abri_reporter_message_uploads(abri_client *c, abri_lists *L, const abri_serv
 /* ================= attachments (docs/api.md, Uploads) ================= */
 
 /* Encrypts the file at path under a fresh key (read chunk by chunk: only
- * the ciphertext is held), announces it (POST /v1/uploads, with the proof
- * of work when the server asks for one), sends every chunk (a transport
- * error is retried once per chunk; an upload_hash_mismatch starts over
- * once) and fills ref (name = the file's base name, type and kind as
- * given). ABRI_ERR_TOO_BIG beyond max_bytes (the server's
- * max_upload_bytes; 0 = no local limit). */
+ * the ciphertext is held), announces it (POST /v1/uploads, always with a
+ * proof of work that grows with the size; done again once when the
+ * difficulty rose meanwhile), sends every chunk (a transport error is
+ * retried once per chunk; an upload_hash_mismatch starts over once) and
+ * fills ref (name = the file's base name, type and kind as given).
+ * ABRI_ERR_TOO_BIG beyond max_bytes (the server's max_upload_bytes; 0 =
+ * no local limit). */
 int abri_attach_upload(abri_client *c, const char *path, const char *type, const char *kind,
-                       uint64_t max_bytes, unsigned difficulty, abri_attach_ref *ref);
+                       uint64_t max_bytes, abri_attach_ref *ref);
 
 /* Downloads an attachment of case_ref (signed GET
  * /v1/staff/cases/{ref}/uploads/{id}) into *ct (caller abri_buf_free). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Proof of work on new cases and reporter messages.
+/* Proof of work on new cases, reporter messages and uploads.
  *
  * Challenge (issued by POST /v1/challenge, 57 bytes, base64 in JSON):
  *   expiry u64le | difficulty u8 | random (16)
@@ -25,6 +25,15 @@ int abri_challenge_check(const uint8_t ch[ABRI_CHALLENGE_BYTES], const uint8_t k
 /* Number of leading zero bits of the work hash. */
 unsigned abri_pow_bits(const uint8_t ch[ABRI_CHALLENGE_BYTES],
                        const uint8_t envelope_hash[ABRI_HASH_BYTES], uint64_t counter);
+/* Uploads (POST /v1/uploads, bound to the hash of the whole ciphertext):
+ * the work must reach difficulty + ABRI_POW_UPLOAD_BITS + ceil(log2
+ * chunks) zero bits, where difficulty is the challenge's. So the work
+ * doubles with each doubling of the announced size, and even at
+ * difficulty 0 an upload costs 2^12 hashes per 64 KiB chunk or so: the
+ * client computes the target from the challenge; abrid checks it against
+ * the announced chunk count. chunks 0 counts as 1. At most 32 + 12 + 32. */
+#define ABRI_POW_UPLOAD_BITS 12u
+unsigned abri_pow_upload_bits(unsigned difficulty, uint64_t chunks);
 /* Client: smallest counter meeting difficulty. */
 uint64_t abri_pow_solve(const uint8_t ch[ABRI_CHALLENGE_BYTES],
                         const uint8_t envelope_hash[ABRI_HASH_BYTES], uint8_t difficulty);

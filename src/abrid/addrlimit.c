@@ -17,10 +17,14 @@
 
 struct slot {
 	uint8_t tag[TAG_BYTES];
+	uint64_t upload_bytes; /* upload capacity announced this window */
 	uint32_t conns;
 	uint32_t reqs;
+	uint32_t uploading; /* bodies on the way; a connection has at most one */
 	uint8_t used;
 };
+/* docs/operations.md states the table's size from this. */
+_Static_assert(sizeof(struct slot) == 40, "a slot is 40 bytes");
 
 static struct {
 	pthread_mutex_t lock;
@@ -157,8 +161,10 @@ static void maybe_rotate(void)
 		return;
 	randombytes_buf(L.key, crypto_generichash_KEYBYTES);
 	drop_idle();
-	for (i = 0; i <= L.mask; i++)
+	for (i = 0; i <= L.mask; i++) {
 		L.slots[i].reqs = 0;
+		L.slots[i].upload_bytes = 0;
+	}
 	L.window_end = t + L.cfg.window;
 }
 
@@ -242,33 +248,97 @@ out:
 	return rc;
 }
 
+/* The entry of a connection's ticket, or NULL; L.lock held. The tag of
+ * an open connection is never dropped, so for one it is there. */
+static struct slot *slot_of(const struct addrlimit_ticket *t)
+{
+	size_t i = probe(t->tag);
+
+	return L.slots[i].used ? &L.slots[i] : NULL;
+}
+
+/* Seconds to the window's end and one: a Retry-After; L.lock held. */
+static unsigned window_wait(void)
+{
+	return (unsigned)(L.window_end - now_s()) + 1;
+}
+
 void addrlimit_close(const struct addrlimit_ticket *t)
 {
-	size_t i;
+	struct slot *s;
 
 	(void)pthread_mutex_lock(&L.lock);
-	i = probe(t->tag);
-	if (L.slots[i].used && L.slots[i].conns > 0)
-		L.slots[i].conns--;
+	if ((s = slot_of(t)) != NULL && s->conns > 0)
+		s->conns--;
 	(void)pthread_mutex_unlock(&L.lock);
 }
 
 unsigned addrlimit_request(const struct addrlimit_ticket *t)
 {
 	unsigned wait = 0;
-	size_t i;
+	struct slot *s;
 
 	(void)pthread_mutex_lock(&L.lock);
 	maybe_rotate();
-	i = probe(t->tag);
-	if (L.slots[i].used) {
-		if (L.slots[i].reqs >= L.cfg.max_requests)
-			wait = (unsigned)(L.window_end - now_s()) + 1;
+	if ((s = slot_of(t)) != NULL) {
+		if (s->reqs >= L.cfg.max_requests)
+			wait = window_wait();
 		else
-			L.slots[i].reqs++;
+			s->reqs++;
 	}
 	(void)pthread_mutex_unlock(&L.lock);
 	return wait;
+}
+
+int addrlimit_upload_begin(const struct addrlimit_ticket *t)
+{
+	int rc = -1;
+	struct slot *s;
+
+	(void)pthread_mutex_lock(&L.lock);
+	if ((s = slot_of(t)) != NULL && s->uploading < L.cfg.max_uploading) {
+		s->uploading++;
+		rc = 0;
+	}
+	(void)pthread_mutex_unlock(&L.lock);
+	return rc;
+}
+
+void addrlimit_upload_end(const struct addrlimit_ticket *t)
+{
+	struct slot *s;
+
+	(void)pthread_mutex_lock(&L.lock);
+	if ((s = slot_of(t)) != NULL && s->uploading > 0)
+		s->uploading--;
+	(void)pthread_mutex_unlock(&L.lock);
+}
+
+unsigned addrlimit_upload_bytes(const struct addrlimit_ticket *t, uint64_t bytes)
+{
+	unsigned wait = 0;
+	struct slot *s;
+
+	(void)pthread_mutex_lock(&L.lock);
+	maybe_rotate();
+	if ((s = slot_of(t)) != NULL) {
+		if (bytes > L.cfg.upload_bytes || s->upload_bytes > L.cfg.upload_bytes - bytes)
+			wait = window_wait();
+		else
+			s->upload_bytes += bytes;
+	}
+	(void)pthread_mutex_unlock(&L.lock);
+	return wait;
+}
+
+void addrlimit_upload_refund(const struct addrlimit_ticket *t, uint64_t bytes)
+{
+	struct slot *s;
+
+	(void)pthread_mutex_lock(&L.lock);
+	if ((s = slot_of(t)) != NULL)
+		s->upload_bytes -= bytes < s->upload_bytes ? bytes : s->upload_bytes;
+	(void)pthread_mutex_unlock(&L.lock);
 }
 
 size_t addrlimit_used(void)

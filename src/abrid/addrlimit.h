@@ -10,8 +10,10 @@
  * who later reads abrid's memory. libmicrohttpd's own per-IP limit is not
  * used: it keeps raw addresses.
  *
- * Per tag: open connections (checked in the accept-policy callback) and
- * requests in the current window (429 past the limit). The table has a
+ * Per tag: open connections (checked in the accept-policy callback),
+ * requests in the current window (429 past the limit), requests still
+ * sending their body (429 past the limit, before any body is read) and
+ * the upload capacity announced in the current window (429 past it). The table has a
  * fixed number of slots allocated at start, so a flood from many
  * addresses cannot grow memory: when it fills, tags with no open
  * connection are dropped (their request counts forgotten) and, if it is
@@ -30,6 +32,8 @@
 struct addrlimit_cfg {
 	unsigned max_connections; /* open connections per address */
 	unsigned max_requests;    /* requests per address per window */
+	unsigned max_uploading;   /* requests per address still sending a body */
+	uint64_t upload_bytes;    /* upload capacity announced per address per window */
 	unsigned window;          /* seconds; the key is replaced this often */
 	size_t slots;             /* table size (a power of two is used) */
 };
@@ -57,6 +61,18 @@ void addrlimit_close(const struct addrlimit_ticket *t);
 /* A request on that connection: 0 = go on, > 0 = over the limit, retry
  * after that many seconds (the window's end). */
 unsigned addrlimit_request(const struct addrlimit_ticket *t);
+/* A request on that connection starts sending its body: 0 (counted), or
+ * -1 when the address already has max_uploading bodies on the way (not
+ * counted). addrlimit_upload_end when the body is in or the request ends. */
+int addrlimit_upload_begin(const struct addrlimit_ticket *t);
+void addrlimit_upload_end(const struct addrlimit_ticket *t);
+/* An upload of that capacity announced from that connection's address:
+ * 0 (counted for this window), or > 0 when it would take the address past
+ * upload_bytes this window (not counted): retry after that many seconds,
+ * the window's end. addrlimit_upload_refund gives back what was counted
+ * for an upload that was not stored. */
+unsigned addrlimit_upload_bytes(const struct addrlimit_ticket *t, uint64_t bytes);
+void addrlimit_upload_refund(const struct addrlimit_ticket *t, uint64_t bytes);
 
 /* Test hooks: clock override (0 = real time) and table occupancy. */
 void addrlimit_set_clock(int64_t now);

@@ -52,7 +52,7 @@ static const struct key keys[] = {
     {"max_body", K_SIZE, OFF(max_body), "1048576", 4096, 256ull * 1024 * 1024},
     {"max_padded", K_SIZE, OFF(max_padded), "262144", ABRI_BUCKET_MIN, 128ull * 1024 * 1024},
     {"pow_difficulty", K_UINT, OFF(pow_difficulty), "0", 0, 32},
-    {"challenge_ttl", K_UINT, OFF(challenge_ttl), "600", 10, 86400},
+    {"challenge_ttl", K_UINT, OFF(challenge_ttl), "180", 10, 86400},
     {"retention_days", K_UINT, OFF(retention_days), "365", 1, 36500},
     {"purge_interval", K_UINT, OFF(purge_interval), "3600", 0, 604800},
     {"survey_codes_per_month", K_UINT, OFF(survey_codes_per_month), "100", 1, 1000000},
@@ -64,12 +64,19 @@ static const struct key keys[] = {
      1ull << 40},
     {"max_attachments", K_UINT, OFF(max_attachments), "10", 1, 100},
     {"upload_ttl", K_UINT, OFF(upload_ttl), "86400", 60, 30u * 86400},
+    {"upload_incomplete_ttl", K_UINT, OFF(upload_incomplete_ttl), "3600", 60, 30u * 86400},
+    {"upload_quota", K_SIZE, OFF(upload_quota), "1073741824", 65536, 1ull << 40},
+    {"addr_upload_bytes", K_SIZE, OFF(addr_upload_bytes), "67108864", 65536, 1ull << 40},
     {"addr_limits", K_UINT, OFF(addr_limits), "1", 0, 1},
     {"addr_max_connections", K_UINT, OFF(addr_max_connections), "32", 1, 100000},
     {"addr_max_requests", K_UINT, OFF(addr_max_requests), "3000", 1, 10000000},
     {"addr_window", K_UINT, OFF(addr_window), "600", 10, 86400},
     {"addr_slots", K_UINT, OFF(addr_slots), "65536", 64, 16777216},
     {"max_pending", K_UINT, OFF(max_pending), "512", 1, 1000000},
+    {"max_uploading", K_UINT, OFF(max_uploading), "256", 1, 1000000},
+    {"addr_max_uploading", K_UINT, OFF(addr_max_uploading), "8", 1, 100000},
+    {"min_body_rate", K_UINT, OFF(min_body_rate), "1024", 0, 100000000},
+    {"body_rate_grace", K_UINT, OFF(body_rate_grace), "5", 1, 3600},
     {"db_workers", K_UINT, OFF(db_workers), "4", 1, 256},
     {"statement_timeout", K_UINT, OFF(statement_timeout), "10000", 100, 600000},
     {"pow_load_threshold", K_UINT, OFF(pow_load_threshold), "120", 0, 1000000},
@@ -304,6 +311,19 @@ static int check_whole(const struct abrid_config *cfg, char err[CONFIG_ERR_MAX])
 	if (cfg->max_body < ABRI_ATTACH_CHUNK_CT) {
 		set_err(err, 0, "max_body: must be at least %u to admit one upload chunk",
 		        ABRI_ATTACH_CHUNK_CT);
+		return -1;
+	}
+	if (cfg->upload_incomplete_ttl > cfg->upload_ttl) {
+		set_err(err, 0, "upload_incomplete_ttl: must not exceed upload_ttl (%u)",
+		        cfg->upload_ttl);
+		return -1;
+	}
+	if (cfg->upload_quota < cfg->max_upload_bytes ||
+	    cfg->addr_upload_bytes < cfg->max_upload_bytes) {
+		set_err(err, 0, "%s: must be at least max_upload_bytes (%zu)",
+		        cfg->upload_quota < cfg->max_upload_bytes ? "upload_quota"
+		                                                  : "addr_upload_bytes",
+		        cfg->max_upload_bytes);
 		return -1;
 	}
 	if (cfg->header_timeout > cfg->request_timeout) {

@@ -41,13 +41,20 @@ struct abrid_config {
 	size_t max_upload_bytes;      /* plaintext capacity of one upload (n * 65536) */
 	size_t max_case_upload_bytes; /* sum over a case's attached uploads */
 	unsigned max_attachments;     /* uploads named by one submission */
-	unsigned upload_ttl;          /* seconds an unattached upload lives */
+	unsigned upload_ttl;          /* seconds a complete, unattached upload lives */
+	unsigned upload_incomplete_ttl; /* seconds an incomplete upload lives after its latest chunk */
+	size_t upload_quota;          /* capacity of all unattached uploads (database-wide) */
+	size_t addr_upload_bytes;     /* capacity announced per address per addr_window */
 	unsigned addr_limits;          /* 1 = per-address limits (addrlimit.h), 0 = off */
 	unsigned addr_max_connections; /* open connections per address */
 	unsigned addr_max_requests;    /* requests per address per window */
 	unsigned addr_window;          /* seconds; HMAC key replaced this often */
 	unsigned addr_slots;           /* size of the in-memory table */
-	unsigned max_pending;          /* requests in progress before 503 */
+	unsigned max_pending;          /* requests in progress (body complete) before 503 */
+	unsigned max_uploading;        /* requests still sending a body before 503 */
+	unsigned addr_max_uploading;   /* ... per address before 429 */
+	unsigned min_body_rate;        /* bytes/s a body must average after the grace; 0 = none */
+	unsigned body_rate_grace;      /* seconds before min_body_rate applies */
 	unsigned db_workers;           /* database worker threads = PostgreSQL connections */
 	unsigned statement_timeout;    /* ms, every database statement */
 	unsigned pow_load_threshold;   /* submissions per minute before difficulty rises; 0 = fixed */

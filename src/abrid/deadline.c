@@ -34,6 +34,8 @@ static struct {
 	struct deadline_entry *head;
 	unsigned count;
 	int64_t timeout_ms;
+	uint64_t min_rate; /* bytes per second, 0 = none */
+	int64_t grace_ms;
 	int64_t clock; /* tests: fixed time in ms, 0 = real */
 	pthread_t thread;
 	bool running, stopping;
@@ -51,10 +53,12 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void deadline_init(unsigned header_timeout)
+void deadline_init(unsigned header_timeout, unsigned min_body_rate, unsigned body_rate_grace)
 {
 	(void)pthread_mutex_lock(&D.lock);
 	D.timeout_ms = (int64_t)header_timeout * 1000;
+	D.min_rate = min_body_rate;
+	D.grace_ms = (int64_t)body_rate_grace * 1000;
 	(void)pthread_mutex_unlock(&D.lock);
 }
 
@@ -81,6 +85,8 @@ void deadline_add(struct deadline_entry *e, int fd)
 	e->fd = fd;
 	e->due = now_ms() + D.timeout_ms;
 	e->kept_alive = false;
+	e->body_since = 0;
+	atomic_store(&e->body_received, 0);
 	e->prev = NULL;
 	e->next = D.head;
 	if (D.head != NULL)
@@ -116,17 +122,59 @@ void deadline_rearm(struct deadline_entry *e)
 	(void)pthread_mutex_lock(&D.lock);
 	e->due = now_ms() + D.timeout_ms;
 	e->kept_alive = true;
+	e->body_since = 0;
 	(void)pthread_mutex_unlock(&D.lock);
+}
+
+void deadline_body_begin(struct deadline_entry *e)
+{
+	(void)pthread_mutex_lock(&D.lock);
+	atomic_store(&e->body_received, 0);
+	e->body_since = now_ms();
+	(void)pthread_mutex_unlock(&D.lock);
+}
+
+void deadline_body_bytes(struct deadline_entry *e, size_t n)
+{
+	atomic_fetch_add(&e->body_received, (uint_least64_t)n);
+}
+
+void deadline_body_end(struct deadline_entry *e)
+{
+	(void)pthread_mutex_lock(&D.lock);
+	e->body_since = 0;
+	(void)pthread_mutex_unlock(&D.lock);
+}
+
+/* Whether e's body has fallen behind the minimum rate; D.lock held. */
+static bool body_too_slow(const struct deadline_entry *e, int64_t now)
+{
+	int64_t owed_ms;
+
+	if (e->body_since == 0 || D.min_rate == 0)
+		return false;
+	owed_ms = now - e->body_since - D.grace_ms;
+	if (owed_ms <= 0)
+		return false;
+	/* received < rate * owed_ms / 1000, without the division. */
+	return atomic_load(&e->body_received) * 1000 < D.min_rate * (uint64_t)owed_ms;
 }
 
 unsigned deadline_sweep(void)
 {
-	unsigned fresh = 0, idle = 0;
+	unsigned fresh = 0, idle = 0, slow = 0;
 	int64_t now;
 
 	(void)pthread_mutex_lock(&D.lock);
 	now = now_ms();
 	for (struct deadline_entry *e = D.head; e != NULL; e = e->next) {
+		if (body_too_slow(e, now)) {
+			/* Once, like a header deadline. */
+			e->body_since = 0;
+			(void)shutdown(e->fd, SHUT_RDWR);
+			slow++;
+			continue;
+		}
 		if (e->due == 0 || e->due > now)
 			continue;
 		/* Disarmed: once is enough; libmicrohttpd closes it soon. An
@@ -146,7 +194,11 @@ unsigned deadline_sweep(void)
 		     fresh);
 	if (idle > 0)
 		alog(ALOG_DEBUG, "header_timeout: idle keep-alive connections ended: %u", idle);
-	return fresh + idle;
+	if (slow > 0)
+		alog(ALOG_INFO,
+		     "min_body_rate: connections ended with a body behind the minimum rate: %u",
+		     slow);
+	return fresh + idle + slow;
 }
 
 /* Sleeps one period or until deadline_stop; returns 0 when stopping. */

@@ -94,7 +94,7 @@ enum pg_qs submission_gate(struct pg *pg, const abri_envelope_info *info, json_t
 	if (*err != EC_NONE)
 		return PG_NONE;
 	if (flags & GATE_POW) {
-		*err = pow_check(pow, info->hash, &spend);
+		*err = pow_check(pow, info->hash, 0, &spend);
 		if (*err != EC_NONE)
 			return PG_NONE;
 		if (spend.spend) {

@@ -72,6 +72,12 @@ static const struct ec_info table[EC_COUNT] = {
     [EC_UPLOAD_INCOMPLETE] = {409, "upload_incomplete", "This upload is not complete."},
     [EC_CASE_UPLOADS_TOO_LARGE] = {413, "case_uploads_too_large",
                                    "The case's attachments would exceed the allowed total."},
+    [EC_UPLOAD_QUOTA] = {503, "upload_quota",
+                         "The server cannot take more files now; send the report without "
+                         "them or try again later."},
+    [EC_UPLOAD_QUOTA_ADDR] = {429, "upload_quota",
+                              "Too many files from this network for now; try again after the "
+                              "time in Retry-After."},
     [EC_BAD_LIST_SIGNATURE] = {403, "bad_signature",
                                "The organisation signature on the list is not valid."},
     [EC_BAD_LIST] = {400, "bad_list", "The recipient list is malformed."},

@@ -60,6 +60,8 @@ enum ec {
 	EC_UPLOAD_HASH_MISMATCH,
 	EC_UPLOAD_INCOMPLETE,
 	EC_CASE_UPLOADS_TOO_LARGE,
+	EC_UPLOAD_QUOTA,      /* unattached uploads hold upload_quota (all instances) */
+	EC_UPLOAD_QUOTA_ADDR, /* this address announced addr_upload_bytes this window */
 	/* key holders */
 	EC_BAD_LIST_SIGNATURE,
 	EC_BAD_LIST,

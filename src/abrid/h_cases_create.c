@@ -11,6 +11,7 @@
 #include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
+#include "load.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
@@ -32,6 +33,7 @@ struct create {
 	/* out */
 	enum ec err;
 	struct db_case c;
+	bool stored; /* a new case, not the answer to a retry */
 };
 
 /* Same submission id: the same envelope and lookup key get the same
@@ -81,6 +83,7 @@ static enum pg_qs create_txn(struct pg *pg, void *cls)
 	int64_t pos;
 
 	cr->err = EC_NONE;
+	cr->stored = false;
 	memset(&cr->c, 0, sizeof cr->c);
 	qs = dedupe(pg, cr, &found);
 	if (qs < 0 || found)
@@ -121,6 +124,7 @@ static enum pg_qs create_txn(struct pg *pg, void *cls)
 	if (qs != PG_OK)
 		return qs;
 	memcpy(cr->c.state, "new", 4);
+	cr->stored = true;
 	return PG_OK;
 }
 
@@ -165,6 +169,8 @@ enum MHD_Result h_cases_create(struct request *rq)
 		return reply_pg_error(rq, qs);
 	if (cr.err != EC_NONE)
 		return reply_error(rq, cr.err, NULL);
+	if (cr.stored)
+		load_note_submission(); /* its proof of work verified and spent */
 	return reply_json(rq, MHD_HTTP_CREATED,
 	                  json_pack("{s:s,s:s,s:s,s:o}", "case_ref", cr.c.case_ref, "week",
 	                            cr.c.week, "state", cr.c.state, "receipt",

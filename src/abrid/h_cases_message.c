@@ -9,6 +9,7 @@
 #include "abrid.h"
 #include "db/queries.h"
 #include "handlers.h"
+#include "load.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
@@ -28,6 +29,7 @@ struct message {
 	enum ec err;
 	struct db_case c;
 	int64_t pos;
+	bool stored; /* a new message, not the answer to a retry */
 };
 
 static enum pg_qs dedupe(struct pg *pg, struct message *m, bool *found)
@@ -74,6 +76,7 @@ static enum pg_qs message_txn(struct pg *pg, void *cls)
 	bool found;
 
 	m->err = EC_NONE;
+	m->stored = false;
 	memset(&m->c, 0, sizeof m->c);
 	if ((qs = lock_case(pg, m, &case_err)) < 0)
 		return qs;
@@ -92,7 +95,9 @@ static enum pg_qs message_txn(struct pg *pg, void *cls)
 	/* PG_NONE: a listener's append took the position; retry. */
 	if (qs != PG_OK)
 		return (qs == PG_NONE) ? PG_SOFT : qs;
-	return upload_set_attach(pg, &m->uploads, m->c.case_ref, &m->err);
+	qs = upload_set_attach(pg, &m->uploads, m->c.case_ref, &m->err);
+	m->stored = (qs == PG_OK);
+	return qs;
 }
 
 enum MHD_Result h_cases_message(struct request *rq)
@@ -136,6 +141,8 @@ enum MHD_Result h_cases_message(struct request *rq)
 		return reply_pg_error(rq, qs);
 	if (m.err != EC_NONE)
 		return reply_error(rq, m.err, NULL);
+	if (m.stored)
+		load_note_submission(); /* its proof of work verified and spent */
 	/* The receipt states the week the message is acknowledged in. */
 	abri_iso_week(week, abri_now());
 	return reply_json(rq, MHD_HTTP_CREATED,

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/challenge: a stateless, MAC'd challenge; only spending it is
  * recorded (with the submission, in the same transaction). Its difficulty
- * is the configured one, raised while submissions come faster than
- * pow_load_threshold per minute (load.h); the challenge carries it, so a
- * solution is judged by the difficulty in force when it was asked for. */
+ * is the configured one, raised while verified submissions come faster
+ * than pow_load_threshold per minute (load.h). Asking costs nothing, so it
+ * counts nothing towards the load, and the challenge is judged again when
+ * it is spent, against the difficulty then in force (powcheck.c). */
 #include <stdlib.h>
 #include <time.h>
 
 #include "abrid.h"
 #include "handlers.h"
-#include "load.h"
 #include "reply.h"
 #include "submit.h"
 
@@ -21,7 +21,6 @@ enum MHD_Result h_challenge(struct request *rq)
 	char *b64;
 	json_t *j;
 
-	load_note_submission();
 	if (abri_challenge_new(ch, abrid.challenge_key, (uint8_t)d, expires) != ABRI_OK)
 		return reply_error(rq, EC_INTERNAL, NULL);
 	b64 = abri_b64_encode(ch, sizeof ch);

@@ -1,19 +1,28 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
 /* POST /v1/uploads: announces an upload (chunk count, secretstream header,
- * hash of the whole ciphertext) with a proof of work bound to that hash.
- * abrid picks the id and keeps only its peppered tag. */
+ * hash of the whole ciphertext) with a proof of work bound to that hash,
+ * growing with the chunk count. abrid picks the id and keeps only its
+ * peppered tag. Bytes not yet attached to a case are bounded: per address
+ * in memory (addr_upload_bytes per window, addrlimit.h) and for all
+ * instances together in the database (upload_quota); an upload lives
+ * upload_incomplete_ttl until it is complete (h_uploads_put.c). */
 #include <sodium.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "abrid.h"
+#include "addrlimit.h"
 #include "db/queries.h"
 #include "handlers.h"
+#include "load.h"
 #include "reply.h"
 #include "reqjson.h"
 #include "submit.h"
 #include "upload.h"
 #include "reqspec.h"
+
+/* Retry-After of a 503 upload_quota: room comes back as incomplete
+ * uploads expire or uploads are attached, not at a known time. */
+#define UPLOAD_QUOTA_RETRY_AFTER 600
 
 struct create_upload {
 	uint8_t tag[ABRI_HASH_BYTES];
@@ -28,9 +37,18 @@ struct create_upload {
 static enum pg_qs create_txn(struct pg *pg, void *cls)
 {
 	struct create_upload *c = cls;
+	int64_t held;
 	enum pg_qs qs;
 
 	c->err = EC_NONE;
+	/* Serializable: two announcements cannot both take the last room. */
+	qs = pg_select_case_upload_chunks(pg, NULL, &held);
+	if (qs < 0)
+		return qs;
+	if ((uint64_t)(held + c->chunks) * ABRI_ATTACH_CHUNK > abrid.cfg.upload_quota) {
+		c->err = EC_UPLOAD_QUOTA;
+		return PG_NONE;
+	}
 	if (c->spend.spend) {
 		qs = pg_insert_spent_challenge(pg, c->spend.tag, c->spend.expires);
 		if (qs == PG_NONE)
@@ -40,14 +58,6 @@ static enum pg_qs create_txn(struct pg *pg, void *cls)
 	}
 	qs = pg_insert_upload(pg, c->tag, c->chunks, c->header, c->hash, c->expires_at);
 	return (qs == PG_NONE) ? PG_HARD : qs; /* a 128-bit random id collided */
-}
-
-/* Unattached uploads expire upload_ttl on, rounded up to the hour so the
- * stored expiry does not date the upload to the second. */
-static int64_t expiry(void)
-{
-	int64_t t = abri_now() + (int64_t)abrid.cfg.upload_ttl;
-	return (t + 3599) / 3600 * 3600;
 }
 
 static enum MHD_Result created(struct request *rq, const uint8_t id[ABRI_UPLOAD_ID_BYTES],
@@ -73,6 +83,8 @@ enum MHD_Result h_uploads_create(struct request *rq)
 	};
 	struct rj_result res;
 	struct pg *pg;
+	uint64_t bytes;
+	unsigned wait;
 	enum pg_qs qs;
 	enum ec ec;
 
@@ -80,16 +92,26 @@ enum MHD_Result h_uploads_create(struct request *rq)
 		return reply_rj_error(rq, &res);
 	if ((uint64_t)c.chunks * ABRI_ATTACH_CHUNK > abrid.cfg.max_upload_bytes)
 		return reply_error(rq, EC_UPLOAD_TOO_LARGE, NULL);
-	if ((ec = pow_check(pow, c.hash, &c.spend)) != EC_NONE)
+	if ((ec = pow_check(pow, c.hash, (uint64_t)c.chunks, &c.spend)) != EC_NONE)
 		return reply_error(rq, ec, NULL);
+	bytes = (uint64_t)c.chunks * ABRI_ATTACH_CHUNK;
+	if (rq->ticket != NULL && (wait = addrlimit_upload_bytes(rq->ticket, bytes)) > 0) {
+		rq->retry_after = wait;
+		return reply_error(rq, EC_UPLOAD_QUOTA_ADDR, NULL);
+	}
 	randombytes_buf(id, sizeof id);
 	upload_tag(c.tag, id);
-	c.expires_at = expiry();
+	c.expires_at = upload_expiry(abrid.cfg.upload_incomplete_ttl);
 	pg = pg_get();
 	qs = (pg != NULL) ? pg_txn(pg, PG_TXN_WRITE, create_txn, &c) : PG_SOFT;
+	if ((qs < 0 || c.err != EC_NONE) && rq->ticket != NULL)
+		addrlimit_upload_refund(rq->ticket, bytes); /* nothing stored */
 	if (qs < 0)
 		return reply_pg_error(rq, qs);
+	if (c.err == EC_UPLOAD_QUOTA)
+		rq->retry_after = UPLOAD_QUOTA_RETRY_AFTER;
 	if (c.err != EC_NONE)
 		return reply_error(rq, c.err, NULL);
+	load_note_submission(); /* its proof of work verified and spent */
 	return created(rq, id, c.chunks);
 }

@@ -98,7 +98,15 @@ static enum pg_qs put_txn(struct pg *pg, void *cls)
 	if (qs < 0)
 		return qs;
 	p->u.received++;
-	return (p->u.received == p->u.chunks) ? check_hash(pg, p) : PG_OK;
+	if (p->u.received == p->u.chunks && (qs = check_hash(pg, p)) != PG_OK)
+		return qs;
+	/* Complete: upload_ttl from now to be named by a submission. Still
+	 * incomplete: upload_incomplete_ttl from its latest chunk, so a slow
+	 * link keeps its upload while an abandoned one goes soon. */
+	qs = pg_update_upload_expiry(pg, p->tag,
+	                             upload_expiry(p->u.complete ? abrid.cfg.upload_ttl
+	                                                         : abrid.cfg.upload_incomplete_ttl));
+	return qs < 0 ? qs : PG_OK; /* PG_NONE: the same hour as before */
 }
 
 enum MHD_Result h_uploads_put(struct request *rq)

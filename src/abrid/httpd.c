@@ -74,6 +74,19 @@ static struct conn_ctx *ctx_of(struct MHD_Connection *conn)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
+/* The request's body is in, or the request ends before it is: its upload
+ * slots go back, and the rate no longer applies. */
+static void body_done(struct request *rq, struct conn_ctx *c)
+{
+	if (rq->upload_addr)
+		addrlimit_upload_end(rq->ticket);
+	if (rq->uploading)
+		load_upload_end();
+	if (rq->uploading && c != NULL)
+		deadline_body_end(&c->deadline);
+	rq->upload_addr = rq->uploading = false;
+}
+
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
@@ -89,6 +102,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	alog(ALOG_INFO, "%s %s %u %s%s", rq->method != NULL ? rq->method : "-",
 	     route_name(rq->route), rq->status, duration_bucket(&rq->t0),
 	     toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+	body_done(rq, c); /* ended in the middle of its body */
 	if (rq->counted)
 		load_leave();
 	json_decref(rq->json);
@@ -98,9 +112,46 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Whether the headers announce a body (Content-Length above 0, or a
+ * transfer coding: chunked). */
+static bool announces_body(struct request *rq)
+{
+	const char *cl =
+	    MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+
+	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
+	                                   MHD_HTTP_HEADER_TRANSFER_ENCODING) != NULL ||
+	       (cl != NULL && strtoull(cl, NULL, 10) > 0);
+}
+
+/* A body is announced: it needs an upload slot of its address (if limited)
+ * and a global one, and is held to the minimum rate until it is in. Both
+ * refusals come before any of the body is read, so they can be answered. */
+static enum MHD_Result body_begin(struct request *rq, struct conn_ctx *c)
+{
+	if (rq->ticket != NULL) {
+		if (addrlimit_upload_begin(rq->ticket) != 0) {
+			rq->retry_after = 2;
+			return reply_error(rq, EC_TOO_MANY_REQUESTS, NULL);
+		}
+		rq->upload_addr = true;
+	}
+	if (load_upload_begin(abrid.cfg.max_uploading) != 0) {
+		rq->retry_after = 2;
+		return reply_error(rq, EC_OVERLOADED, NULL); /* completed() gives back the other */
+	}
+	rq->uploading = true;
+	if (c != NULL)
+		deadline_body_begin(&c->deadline);
+	return MHD_YES;
+}
+
 /* First call: headers are in. Refuse early what cannot succeed, and
  * refuse fast when overloaded: a 429/503 now costs almost nothing, a
- * request queued behind thousands costs memory and everyone's time. */
+ * request queued behind thousands costs memory and everyone's time. A
+ * request does not count as in progress (max_pending) while its body is
+ * on the way: a client trickling bodies would otherwise deny everyone;
+ * bodies have their own caps (body_begin) and minimum rate (deadline.h). */
 static enum MHD_Result first_call(struct request *rq)
 {
 	const char *cl =
@@ -111,20 +162,31 @@ static enum MHD_Result first_call(struct request *rq)
 	rq->started = true;
 	if (c != NULL)
 		deadline_headers_in(&c->deadline); /* covers a later suspension too */
-	if (c != NULL && c->limited && (wait = addrlimit_request(&c->ticket)) > 0) {
-		rq->retry_after = wait;
-		return reply_error(rq, EC_TOO_MANY_REQUESTS, NULL);
+	if (c != NULL && c->limited) {
+		rq->ticket = &c->ticket;
+		if ((wait = addrlimit_request(&c->ticket)) > 0) {
+			rq->retry_after = wait;
+			return reply_error(rq, EC_TOO_MANY_REQUESTS, NULL);
+		}
 	}
+	if (rq->raw_target == NULL)
+		return reply_error(rq, EC_NOT_FOUND, NULL);
+	if (cl != NULL && strtoull(cl, NULL, 10) > abrid.cfg.max_body)
+		return reply_error(rq, EC_BODY_TOO_LARGE, NULL);
+	return announces_body(rq) ? body_begin(rq, c) : MHD_YES;
+}
+
+/* Last call: the body (if any) is complete. Only now is the request in
+ * progress, within max_pending. */
+static enum MHD_Result body_complete(struct request *rq)
+{
+	body_done(rq, ctx_of(rq->conn));
 	if (load_enter(abrid.cfg.max_pending) != 0) {
 		rq->retry_after = 2;
 		return reply_error(rq, EC_OVERLOADED, NULL);
 	}
 	rq->counted = true;
-	if (rq->raw_target == NULL)
-		return reply_error(rq, EC_NOT_FOUND, NULL);
-	if (cl != NULL && strtoull(cl, NULL, 10) > abrid.cfg.max_body)
-		return reply_error(rq, EC_BODY_TOO_LARGE, NULL);
-	return MHD_YES;
+	return router_dispatch(rq);
 }
 
 /* request_timeout, from the request line (rq->t0) to the whole body: a
@@ -157,6 +219,10 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 	if (!rq->started)
 		return first_call(rq);
 	if (*upload_data_size > 0) {
+		struct conn_ctx *c = ctx_of(conn);
+
+		if (c != NULL)
+			deadline_body_bytes(&c->deadline, *upload_data_size);
 		if (upload_too_slow(rq)) {
 			alog(ALOG_INFO, "request timed out");
 			return MHD_NO;
@@ -171,7 +237,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *conn, const c
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	return router_dispatch(rq);
+	return body_complete(rq);
 }
 
 /* MHD's messages can quote a URL (case reference), so they are debug only. */

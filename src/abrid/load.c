@@ -8,7 +8,7 @@
 
 #define BUCKET 30
 
-static atomic_uint pending;
+static atomic_uint pending, uploading;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int64_t bucket_start; /* start of the current bucket */
 static unsigned cur, prev;   /* submissions in the current and the previous bucket */
@@ -29,15 +29,21 @@ static int64_t now_s(void)
 	return (int64_t)ts.tv_sec;
 }
 
-int load_enter(unsigned max_pending)
+/* One more in *count unless max are there already: 0, or -1 (unchanged). */
+static int take(atomic_uint *count, unsigned max)
 {
-	unsigned n = atomic_fetch_add(&pending, 1);
+	unsigned n = atomic_fetch_add(count, 1);
 
-	if (n >= max_pending) {
-		atomic_fetch_sub(&pending, 1);
+	if (n >= max) {
+		atomic_fetch_sub(count, 1);
 		return -1;
 	}
 	return 0;
+}
+
+int load_enter(unsigned max_pending)
+{
+	return take(&pending, max_pending);
 }
 
 void load_leave(void)
@@ -48,6 +54,16 @@ void load_leave(void)
 unsigned load_pending(void)
 {
 	return atomic_load(&pending);
+}
+
+int load_upload_begin(unsigned max_uploading)
+{
+	return take(&uploading, max_uploading);
+}
+
+void load_upload_end(void)
+{
+	atomic_fetch_sub(&uploading, 1);
 }
 
 /* Moves the buckets forward to now; call with the lock held. */

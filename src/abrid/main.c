@@ -60,6 +60,8 @@ static int start_addrlimit(char *err)
 	struct addrlimit_cfg c = {
 	    .max_connections = abrid.cfg.addr_max_connections,
 	    .max_requests = abrid.cfg.addr_max_requests,
+	    .max_uploading = abrid.cfg.addr_max_uploading,
+	    .upload_bytes = abrid.cfg.addr_upload_bytes,
 	    .window = abrid.cfg.addr_window,
 	    .slots = abrid.cfg.addr_slots,
 	};
@@ -167,7 +169,7 @@ static int serve(void)
 	if (start_addrlimit(err) != 0)
 		goto out;
 	/* Before the listeners: their first connection needs the table. */
-	deadline_init(abrid.cfg.header_timeout);
+	deadline_init(abrid.cfg.header_timeout, abrid.cfg.min_body_rate, abrid.cfg.body_rate_grace);
 	if (deadline_start() != 0) {
 		(void)snprintf(err, sizeof err, "cannot start the header deadline thread");
 		goto out;

@@ -17,7 +17,20 @@ unsigned pow_difficulty_now(void)
 	return load_pow_difficulty(abrid.cfg.pow_difficulty, abrid.cfg.pow_load_threshold, max);
 }
 
-enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out)
+/* The least difficulty a challenge may carry when it is spent: what is in
+ * force now, less POW_SLACK_BITS for a client that asked just before a
+ * rise, never less than the configured base. A challenge issued at a low
+ * difficulty cannot be stockpiled for a flood, when the difficulty rises. */
+static unsigned pow_required(void)
+{
+	unsigned now = pow_difficulty_now();
+	unsigned req = now > POW_SLACK_BITS ? now - POW_SLACK_BITS : 0;
+
+	return req > abrid.cfg.pow_difficulty ? req : abrid.cfg.pow_difficulty;
+}
+
+enum ec pow_check(json_t *pow, const uint8_t hash[ABRI_HASH_BYTES], uint64_t chunks,
+                  struct pow_spend *out)
 {
 	uint8_t ch[ABRI_CHALLENGE_BYTES];
 	int64_t counter, expiry;
@@ -31,14 +44,8 @@ enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct p
 	int rc;
 
 	out->spend = false;
-	if (pow == NULL) {
-		/* Without work only while no work is asked for; such
-		 * submissions count towards the load too. */
-		if (pow_difficulty_now() != 0)
-			return EC_BAD_POW;
-		load_note_submission();
-		return EC_NONE;
-	}
+	if (pow == NULL) /* no work: as good as difficulty 0, never enough for an upload */
+		return (chunks == 0 && pow_required() == 0) ? EC_NONE : EC_BAD_POW;
 	if (rj_parse(pow, spec, &res) != 0)
 		return res.code;
 	rc = abri_challenge_check(ch, abrid.challenge_key, abri_now(), &expiry,
@@ -47,9 +54,9 @@ enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct p
 		return EC_CHALLENGE_EXPIRED;
 	if (rc != ABRI_OK)
 		return EC_BAD_POW;
-	/* A challenge issued before the difficulty was raised is not enough. */
-	if (difficulty < abrid.cfg.pow_difficulty ||
-	    abri_pow_bits(ch, env_hash, (uint64_t)counter) < difficulty)
+	if (difficulty < pow_required() ||
+	    abri_pow_bits(ch, hash, (uint64_t)counter) <
+	        (chunks == 0 ? difficulty : abri_pow_upload_bits(difficulty, chunks)))
 		return EC_BAD_POW;
 	/* The challenge's own MAC makes it unique: hash it as the spent tag. */
 	abri_hash(out->tag, ch, sizeof ch);

@@ -11,6 +11,7 @@
 
 #include "abri/abri.h"
 
+struct addrlimit_ticket;
 struct route;
 struct rlist;
 
@@ -33,6 +34,12 @@ struct request {
 	unsigned status; /* HTTP status sent, for the access log */
 	unsigned retry_after; /* seconds for Retry-After on 429/503; 0 = the default */
 	bool counted;         /* in the in-progress count (httpd.c) */
+	bool uploading;       /* holds an upload slot: its body is on the way (httpd.c) */
+	bool upload_addr;     /* ... and one of its address's (addrlimit.h) */
+	/* The connection's address ticket, NULL when not limited per address
+	 * (Unix socket, addr_limits = 0, table full). Valid until the
+	 * request completes. */
+	const struct addrlimit_ticket *ticket;
 	/* Database workers (dbpool.h): the job, and the answer it prepared. */
 	enum MHD_Result (*job)(struct request *rq);
 	struct request *next;

@@ -74,9 +74,21 @@ struct pow_spend {
 /* The difficulty a challenge asked for now gets: pow_difficulty, raised
  * under load (load.h). */
 unsigned pow_difficulty_now(void);
-/* pow: the request's "pow" object or NULL. Difficulty 0 accepts a missing
- * one; a given one is always checked and spent. */
-enum ec pow_check(json_t *pow, const uint8_t env_hash[ABRI_HASH_BYTES], struct pow_spend *out);
+/* How far below the difficulty in force a challenge may be when it is
+ * spent: a client that asked just before a rise is not sent back. */
+#define POW_SLACK_BITS 1u
+/* pow: the request's "pow" object or NULL; hash: what the work is bound
+ * to (the envelope's hash, or an upload's announced hash); chunks: 0 for
+ * an envelope, else the announced chunk count of an upload. Checked
+ * against the difficulty in force now: the challenge must carry at least
+ * pow_difficulty and at least pow_difficulty_now() - POW_SLACK_BITS (a
+ * missing pow counts as 0, and never does for an upload); the work must
+ * reach the challenge's difficulty, for an upload abri_pow_upload_bits of
+ * it. A given pow is always checked and spent. Counts nothing towards the
+ * load: the caller does (load_note_submission) once the submission is
+ * stored. */
+enum ec pow_check(json_t *pow, const uint8_t hash[ABRI_HASH_BYTES], uint64_t chunks,
+                  struct pow_spend *out);
 
 /* {"fields", "sig", "key_id"}: the server's signed proof of receipt; NULL
  * on failure. */

@@ -10,6 +10,13 @@
 #include "db/queries.h"
 #include "upload.h"
 
+int64_t upload_expiry(unsigned ttl)
+{
+	int64_t t = abri_now() + (int64_t)ttl;
+
+	return (t + 3599) / 3600 * 3600;
+}
+
 void upload_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t id[ABRI_UPLOAD_ID_BYTES])
 {
 	uint8_t in[3 + ABRI_UPLOAD_ID_BYTES];

@@ -36,6 +36,11 @@ enum ec upload_ids_parse(const json_t *field, unsigned max, uint8_t (*ids)[ABRI_
 
 #include "db/pg.h"
 
+/* Unix seconds ttl from now, rounded up to the hour: the only date stored
+ * with an unattached upload, coarse so that it does not date the upload
+ * (or its latest chunk) to the second. */
+int64_t upload_expiry(unsigned ttl);
+
 /* BLAKE2b-256(key = pepper, "upl" || id): all the database knows. */
 void upload_tag(uint8_t out[ABRI_HASH_BYTES], const uint8_t id[ABRI_UPLOAD_ID_BYTES]);
 

@@ -56,9 +56,11 @@ static int encrypt_file(FILE *f, uint64_t size, const uint8_t key[ABRI_ATTACH_KE
 	return rc;
 }
 
-/* POST /v1/uploads; the id comes back. */
+/* POST /v1/uploads with the proof of work; once more with a fresh
+ * challenge when abrid says the work must be done again (the difficulty
+ * rose in between). The id comes back. */
 static int announce(abri_client *c, const abri_buf *ct, const uint8_t hash[ABRI_HASH_BYTES],
-                    unsigned difficulty, uint8_t id[ABRI_UPLOAD_ID_BYTES])
+                    uint8_t id[ABRI_UPLOAD_ID_BYTES])
 {
 	char *h64 = abri_b64_encode(ct->data, ABRI_ATTACH_HEADER_BYTES);
 	char *x64 = abri_b64_encode(hash, ABRI_HASH_BYTES);
@@ -71,11 +73,18 @@ static int announce(abri_client *c, const abri_buf *ct, const uint8_t hash[ABRI_
 
 	free(h64);
 	free(x64);
-	if (rc == ABRI_OK && difficulty > 0 &&
-	    ((rc = abri_client_pow(c, hash, &pow)) < 0 || json_object_set_new(req, "pow", pow) < 0))
-		rc = rc < 0 ? rc : ABRI_ERR_NOMEM;
-	if (rc == ABRI_OK)
+	for (int works = 0; rc == ABRI_OK; works++) {
+		if ((rc = abri_client_pow(c, hash, chunks, &pow)) < 0 ||
+		    json_object_set_new(req, "pow", pow) < 0) {
+			rc = rc < 0 ? rc : ABRI_ERR_NOMEM;
+			break;
+		}
+		json_decref(ans);
+		ans = NULL;
 		rc = abri_client_call(c, "POST", "/v1/uploads", req, 0, &status, &ans);
+		if (rc != ABRI_OK || works > 0 || !abri_client_needs_work(status, ans))
+			break;
+	}
 	if (rc == ABRI_OK && status == 413)
 		rc = ABRI_ERR_TOO_BIG;
 	else if (rc == ABRI_OK &&
@@ -108,12 +117,12 @@ static int put_chunk(abri_client *c, const char *id_url, uint64_t i, const uint8
 	return rc;
 }
 
-static int send_all_chunks(abri_client *c, const abri_buf *ct, unsigned difficulty,
-                           const uint8_t hash[ABRI_HASH_BYTES], uint8_t id[ABRI_UPLOAD_ID_BYTES])
+static int send_all_chunks(abri_client *c, const abri_buf *ct, const uint8_t hash[ABRI_HASH_BYTES],
+                           uint8_t id[ABRI_UPLOAD_ID_BYTES])
 {
 	char id_url[ABRI_UPLOAD_ID_URL_CHARS + 1];
 	uint64_t chunks = (ct->len - ABRI_ATTACH_HEADER_BYTES) / ABRI_ATTACH_CHUNK_CT;
-	int rc = announce(c, ct, hash, difficulty, id);
+	int rc = announce(c, ct, hash, id);
 
 	abri_upload_id_url(id_url, id);
 	for (uint64_t i = 0; rc == ABRI_OK && i < chunks; i++)
@@ -129,7 +138,7 @@ static const char *base_name(const char *path)
 }
 
 int abri_attach_upload(abri_client *c, const char *path, const char *type, const char *kind,
-                       uint64_t max_bytes, unsigned difficulty, abri_attach_ref *ref)
+                       uint64_t max_bytes, abri_attach_ref *ref)
 {
 	struct stat st;
 	abri_buf ct;
@@ -151,11 +160,11 @@ int abri_attach_upload(abri_client *c, const char *path, const char *type, const
 	if (f != NULL)
 		fclose(f);
 	if (rc == ABRI_OK) {
-		rc = send_all_chunks(c, &ct, difficulty, ref->hash, ref->upload);
+		rc = send_all_chunks(c, &ct, ref->hash, ref->upload);
 		/* A mismatch means bytes were damaged on the way: once more. */
 		if (rc == ABRI_CLIENT_ERR_SERVER && c->last_status == 409 &&
 		    strcmp(c->last_error, "upload_hash_mismatch") == 0)
-			rc = send_all_chunks(c, &ct, difficulty, ref->hash, ref->upload);
+			rc = send_all_chunks(c, &ct, ref->hash, ref->upload);
 		abri_buf_free(&ct);
 	}
 	if (rc == ABRI_OK) {

@@ -267,7 +267,8 @@ int abri_client_get_config(abri_client *c, abri_server_config *cfg)
 	return rc;
 }
 
-int abri_client_pow(abri_client *c, const uint8_t envelope_hash[ABRI_HASH_BYTES], json_t **pow)
+int abri_client_pow(abri_client *c, const uint8_t hash[ABRI_HASH_BYTES], uint64_t chunks,
+                    json_t **pow)
 {
 	uint8_t ch[ABRI_CHALLENGE_BYTES];
 	json_t *req = json_object(), *ans = NULL;
@@ -287,13 +288,22 @@ int abri_client_pow(abri_client *c, const uint8_t envelope_hash[ABRI_HASH_BYTES]
 	if (rc == ABRI_OK && ch[8] > ABRI_POW_MAX_DIFFICULTY)
 		rc = ABRI_CLIENT_ERR_SERVER;
 	if (rc == ABRI_OK) {
-		uint64_t counter = abri_pow_solve(ch, envelope_hash, ch[8]);
+		unsigned bits = chunks == 0 ? ch[8] : abri_pow_upload_bits(ch[8], chunks);
+		uint64_t counter = abri_pow_solve(ch, hash, (uint8_t)bits);
 		*pow = json_pack("{s:s, s:I}", "challenge", b64, "counter", (json_int_t)counter);
 		if (*pow == NULL)
 			rc = ABRI_ERR_NOMEM;
 	}
 	json_decref(ans);
 	return rc;
+}
+
+int abri_client_needs_work(int status, const json_t *answer)
+{
+	const char *code = abri_client_error_code(answer);
+
+	return status == 403 && code != NULL &&
+	       (strcmp(code, "bad_pow") == 0 || strcmp(code, "challenge_expired") == 0);
 }
 
 char *abri_submission_id_new(void)

@@ -73,22 +73,18 @@ static int post_submission(abri_client *c, const char *target, json_t *req, unsi
 	int rc = ABRI_OK, tries = 0, pow_tries = 0;
 	json_t *pow = NULL;
 
-	if (difficulty > 0 && ((rc = abri_client_pow(c, env_hash, &pow)) < 0 ||
+	if (difficulty > 0 && ((rc = abri_client_pow(c, env_hash, 0, &pow)) < 0 ||
 	                       json_object_set_new(req, "pow", pow) < 0))
 		return rc < 0 ? rc : ABRI_ERR_NOMEM;
 	for (;;) {
 		rc = abri_client_call(c, "POST", target, req, 0, status, ans);
 		if (is_transport_error(rc) && tries++ < 1)
 			continue;
-		if (rc < 0 || *status != 403 || pow_tries++ > 0)
-			return rc;
-		const char *code = abri_client_error_code(*ans);
-		if (code == NULL ||
-		    (strcmp(code, "bad_pow") != 0 && strcmp(code, "challenge_expired") != 0))
+		if (rc < 0 || !abri_client_needs_work(*status, *ans) || pow_tries++ > 0)
 			return rc;
 		json_decref(*ans);
 		*ans = NULL;
-		if ((rc = abri_client_pow(c, env_hash, &pow)) < 0 ||
+		if ((rc = abri_client_pow(c, env_hash, 0, &pow)) < 0 ||
 		    json_object_set_new(req, "pow", pow) < 0)
 			return rc < 0 ? rc : ABRI_ERR_NOMEM;
 	}

@@ -69,6 +69,15 @@ unsigned abri_pow_bits(const uint8_t ch[ABRI_CHALLENGE_BYTES],
 	return bits;
 }
 
+unsigned abri_pow_upload_bits(unsigned difficulty, uint64_t chunks)
+{
+	unsigned log2_up = 0;
+
+	while (log2_up < 64 && ((uint64_t)1 << log2_up) < chunks)
+		log2_up++;
+	return difficulty + ABRI_POW_UPLOAD_BITS + log2_up;
+}
+
 uint64_t abri_pow_solve(const uint8_t ch[ABRI_CHALLENGE_BYTES],
                         const uint8_t envelope_hash[ABRI_HASH_BYTES], uint8_t difficulty)
 {

@@ -1816,13 +1816,28 @@ static void gen_pow(void)
 	set(root, "challenges", chs);
 	set(root, "work", work);
 	set(root, "solve", solve);
+	{
+		static const uint64_t chunks[] = {1, 2, 3, 4, 5, 48, 256, 257, 1u << 20};
+		static const unsigned diffs[] = {0, 0, 0, 0, 1, 0, 0, 3, 32};
+		json_t *upload = json_array();
+
+		for (i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+			json_t *u = json_object();
+			set(u, "difficulty", json_integer(diffs[i]));
+			set(u, "chunks", json_integer((json_int_t)chunks[i]));
+			set(u, "bits", json_integer(abri_pow_upload_bits(diffs[i], chunks[i])));
+			push(upload, u);
+		}
+		set(root, "upload_bits", upload);
+	}
 	save(
 	    "pow.json",
 	    "Proof of work (docs/protocol.md section 13). challenges[]: 57-byte challenge (expiry "
 	    "u64le | difficulty | random 16 | BLAKE2b-256(key = challenge_key, first 25 bytes)) -> "
 	    "expiry, difficulty. work[]: leading zero bits of BLAKE2b-256(challenge || "
 	    "envelope_hash || u64le(counter)). solve[]: the smallest counter reaching difficulty. "
-	    "Binary values are hex.",
+	    "upload_bits[]: the zero bits an upload of `chunks` chunks must reach on a challenge of "
+	    "`difficulty` (difficulty + 12 + ceil(log2 chunks)). Binary values are hex.",
 	    root);
 }
 

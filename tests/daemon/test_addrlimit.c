@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: AGPL-3.0-or-later */
-/* Per-address limits (src/abrid/addrlimit.c): connection and request
- * limits per keyed tag, IPv6 by /64, new key and counts each window, a
- * bounded table that sheds idle tags under a flood of addresses. */
+/* Per-address limits (src/abrid/addrlimit.c): connection, request,
+ * body-on-the-way and upload-capacity limits per keyed tag, IPv6 by /64, new key and counts
+ * each window, a bounded table that sheds idle tags under a flood of
+ * addresses. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -115,6 +116,59 @@ static void requests_and_window(void)
 	addrlimit_close(&t);
 }
 
+static void bodies_on_the_way(void)
+{
+	struct sockaddr_in a = v4("198.51.100.20"), b = v4("198.51.100.21");
+	struct addrlimit_ticket ta[2], tb;
+	int ok;
+
+	ok = addrlimit_open(SA(a), &ta[0]) == 0 && addrlimit_open(SA(a), &ta[1]) == 0 &&
+	     addrlimit_open(SA(b), &tb) == 0;
+	expect(ok, "two connections from one address, one from another");
+	expect(addrlimit_upload_begin(&ta[0]) == 0 && addrlimit_upload_begin(&ta[1]) == 0,
+	       "two bodies on the way from one address (limit 2)");
+	expect(addrlimit_upload_begin(&ta[0]) == -1,
+	       "a third body from that address is refused (keep-alive or a new connection alike)");
+	expect(addrlimit_upload_begin(&tb) == 0, "another address is not affected");
+	addrlimit_upload_end(&ta[1]);
+	expect(addrlimit_upload_begin(&ta[0]) == 0, "once a body is in, the next one may start");
+	addrlimit_set_clock(1000 + 1200);
+	expect(addrlimit_request(&ta[0]) == 0, "a new window (new key, counts restart)");
+	expect(addrlimit_upload_begin(&ta[1]) == -1,
+	       "a new window does not forget bodies still on the way");
+	addrlimit_upload_end(&ta[0]);
+	addrlimit_upload_end(&ta[0]);
+	addrlimit_upload_end(&tb);
+	expect(addrlimit_upload_begin(&ta[1]) == 0, "all in: the address may send again");
+	addrlimit_upload_end(&ta[1]);
+	addrlimit_close(&ta[0]);
+	addrlimit_close(&ta[1]);
+	addrlimit_close(&tb);
+}
+
+static void upload_bytes(void)
+{
+	struct sockaddr_in a = v4("198.51.100.30"), b = v4("198.51.100.31");
+	struct addrlimit_ticket ta, tb;
+	unsigned wait;
+
+	addrlimit_set_clock(5000); /* a new window: 5000..5600 */
+	expect(addrlimit_open(SA(a), &ta) == 0 && addrlimit_open(SA(b), &tb) == 0,
+	       "two addresses");
+	expect(addrlimit_upload_bytes(&ta, 600000) == 0 && addrlimit_upload_bytes(&ta, 400000) == 0,
+	       "uploads up to the address's 1000000 bytes per window are counted");
+	wait = addrlimit_upload_bytes(&ta, 1);
+	expect(wait > 0 && wait <= 601, "one byte more: refused until the window's end");
+	expect(addrlimit_upload_bytes(&tb, 1000000) == 0, "another address has its own allowance");
+	expect(addrlimit_upload_bytes(&tb, 2000000) > 0, "a single upload above it is refused");
+	addrlimit_upload_refund(&ta, 400000);
+	expect(addrlimit_upload_bytes(&ta, 400000) == 0, "an upload that was not stored is given back");
+	addrlimit_set_clock(5600);
+	expect(addrlimit_upload_bytes(&ta, 1000000) == 0, "a new window starts the count again");
+	addrlimit_close(&ta);
+	addrlimit_close(&tb);
+}
+
 static void flood_of_addresses(void)
 {
 	struct addrlimit_ticket t[64];
@@ -150,7 +204,11 @@ static void flood_of_addresses(void)
 
 int main(void)
 {
-	struct addrlimit_cfg cfg = {.max_connections = 3, .max_requests = 5, .window = 600,
+	struct addrlimit_cfg cfg = {.max_connections = 3,
+	                            .max_requests = 5,
+	                            .max_uploading = 2,
+	                            .upload_bytes = 1000000,
+	                            .window = 600,
 	                            .slots = 64};
 
 	addrlimit_set_clock(1000); /* the window runs 1000..1600 */
@@ -162,6 +220,8 @@ int main(void)
 	ipv6_prefix();
 	unix_socket();
 	requests_and_window();
+	bodies_on_the_way();
+	upload_bytes();
 	flood_of_addresses();
 	addrlimit_free();
 	return failed ? 1 : 0;

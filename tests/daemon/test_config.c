@@ -35,9 +35,18 @@ static void test_defaults(void)
 	CHECK(c.max_body == 1048576);
 	CHECK(c.max_padded == 262144);
 	CHECK(c.pow_difficulty == 0);
-	CHECK(c.challenge_ttl == 600);
+	CHECK(c.challenge_ttl == 180);
 	CHECK(c.sweep_interval == 600);
 	CHECK(c.wal_rotate == 1);
+	CHECK(c.max_pending == 512);
+	CHECK(c.max_uploading == 256);
+	CHECK(c.addr_max_uploading == 8);
+	CHECK(c.min_body_rate == 1024);
+	CHECK(c.body_rate_grace == 5);
+	CHECK(c.upload_ttl == 86400);
+	CHECK(c.upload_incomplete_ttl == 3600);
+	CHECK(c.upload_quota == 1073741824);
+	CHECK(c.addr_upload_bytes == 67108864);
 	CHECK(0 == strcmp(c.server_key, "/etc/abri/server.key"));
 	CHECK(0 == strcmp(c.data_dir, "/var/lib/abri"));
 	CHECK(c.log_level == 2);
@@ -58,6 +67,14 @@ static void test_values(void)
 	                   "server_key = /keys/s.key\n"
 	                   "pow_difficulty = 12\n"
 	                   "list_grace = 0\n"
+	                   "max_uploading = 64\n"
+	                   "addr_max_uploading = 2\n"
+	                   "min_body_rate = 0\n"
+	                   "body_rate_grace = 30\n"
+	                   "max_upload_bytes = 1048576\n"
+	                   "upload_quota = 4194304\n"
+	                   "addr_upload_bytes = 1048576\n"
+	                   "upload_incomplete_ttl = 600\n"
 	                   "log_level = debug\n"
 	                   "user = abri";
 	struct abrid_config c;
@@ -73,6 +90,12 @@ static void test_values(void)
 	CHECK(0 == strcmp(c.server_key, "/keys/s.key"));
 	CHECK(c.pow_difficulty == 12);
 	CHECK(c.list_grace == 0);
+	CHECK(c.max_uploading == 64);
+	CHECK(c.addr_max_uploading == 2);
+	CHECK(c.min_body_rate == 0); /* 0 = no minimum */
+	CHECK(c.body_rate_grace == 30);
+	CHECK(c.upload_quota == 4194304 && c.addr_upload_bytes == 1048576);
+	CHECK(c.upload_incomplete_ttl == 600);
 	CHECK(c.log_level == 3);
 	CHECK(0 == strcmp(c.user, "abri"));
 	dsn = config_dsn(&c);
@@ -137,6 +160,19 @@ static void test_errors(void)
 	expect_error(REQUIRED "request_timeout = 3601\n", "line 3: request_timeout");
 	expect_error(REQUIRED "header_timeout = 30\nrequest_timeout = 20\n",
 	             "header_timeout: must not exceed request_timeout (20)");
+	expect_error(REQUIRED "max_uploading = 0\n", "line 3: max_uploading: expected an integer");
+	expect_error(REQUIRED "addr_max_uploading = 0\n", "line 3: addr_max_uploading");
+	expect_error(REQUIRED "min_body_rate = 100000001\n", "line 3: min_body_rate");
+	expect_error(REQUIRED "body_rate_grace = 0\n", "line 3: body_rate_grace");
+	expect_error(REQUIRED "body_rate_grace = 3601\n", "line 3: body_rate_grace");
+	expect_error(REQUIRED "upload_incomplete_ttl = 59\n", "line 3: upload_incomplete_ttl");
+	expect_error(REQUIRED "upload_incomplete_ttl = 7200\nupload_ttl = 3600\n",
+	             "upload_incomplete_ttl: must not exceed upload_ttl (3600)");
+	expect_error(REQUIRED "upload_quota = 65535\n", "line 3: upload_quota");
+	expect_error(REQUIRED "upload_quota = 1048576\n",
+	             "upload_quota: must be at least max_upload_bytes (16777216)");
+	expect_error(REQUIRED "addr_upload_bytes = 1048576\n",
+	             "addr_upload_bytes: must be at least max_upload_bytes (16777216)");
 	expect_error(REQUIRED "user = a\x01b\n", "line 3: control character");
 	expect_error(REQUIRED "quick_exit_url = javascript:alert(1)\n", "line 3: quick_exit_url");
 	expect_error(REQUIRED "quick_exit_url = https://\n", "line 3: quick_exit_url");

@@ -2,6 +2,8 @@
 /* Header deadlines (src/abrid/deadline.c): a connection past its deadline
  * is shut down by the sweep, once; one whose headers are in never is; the
  * deadline is re-armed at the end of a request; removed entries are never
+ * touched. Bodies: behind the minimum rate after the grace, shut down;
+ * bytes banked early cover a later stall; a complete body is never
  * touched. Sockets are socketpair(2) ends: the peer sees EOF when the
  * sweep shuts ours down. */
 #include <errno.h>
@@ -102,6 +104,73 @@ static void removed_is_untouched(void)
 	(void)close(b.peer);
 }
 
+/* min_body_rate 1000 B/s after a grace of 3 s (deadline_init in main):
+ * at t seconds into the body, received must be >= 1000 * (t - 3). */
+static void body_rate(void)
+{
+	struct pair slow, steady, banked, done;
+
+	open_pair(&slow);
+	open_pair(&steady);
+	open_pair(&banked);
+	open_pair(&done);
+	deadline_set_clock(T0);
+	deadline_add(&slow.e, slow.ours);
+	deadline_add(&steady.e, steady.ours);
+	deadline_add(&banked.e, banked.ours);
+	deadline_add(&done.e, done.ours);
+	deadline_headers_in(&slow.e);
+	deadline_headers_in(&steady.e);
+	deadline_headers_in(&banked.e);
+	deadline_headers_in(&done.e);
+	deadline_body_begin(&slow.e);
+	deadline_body_begin(&steady.e);
+	deadline_body_begin(&banked.e);
+	deadline_body_begin(&done.e);
+
+	/* Within the grace nothing is owed, whatever arrived. */
+	deadline_set_clock(T0 + 3000);
+	CHECK(deadline_sweep() == 0);
+	deadline_body_bytes(&slow.e, 10);      /* a trickle */
+	deadline_body_bytes(&banked.e, 20000); /* fast, then a long stall */
+	deadline_body_end(&done.e);            /* complete: no longer held */
+
+	/* 5 s in: 2000 bytes owed. */
+	deadline_set_clock(T0 + 5000);
+	deadline_body_bytes(&steady.e, 2000);
+	CHECK(deadline_sweep() == 1);
+	CHECK(ended(&slow) && !ended(&steady) && !ended(&banked) && !ended(&done));
+	CHECK(deadline_sweep() == 0); /* once is enough */
+
+	/* 6 s in: 3000 owed, steady has 2000 (a stall of a second too many);
+	 * banked's 20000 cover it until 23 s in. */
+	deadline_set_clock(T0 + 6000);
+	CHECK(deadline_sweep() == 1 && ended(&steady));
+	deadline_set_clock(T0 + 23000);
+	CHECK(deadline_sweep() == 0 && !ended(&banked));
+	deadline_set_clock(T0 + 23001);
+	CHECK(deadline_sweep() == 1 && ended(&banked));
+	deadline_set_clock(T0 + 600000);
+	CHECK(deadline_sweep() == 0 && !ended(&done)); /* and no header deadline either */
+
+	/* A request that ends (rearm) leaves the body phase too. */
+	deadline_body_begin(&done.e);
+	deadline_rearm(&done.e);
+	deadline_headers_in(&done.e);
+	deadline_set_clock(T0 + 900000);
+	CHECK(deadline_sweep() == 0 && !ended(&done));
+
+	deadline_remove(&slow.e);
+	deadline_remove(&steady.e);
+	deadline_remove(&banked.e);
+	deadline_remove(&done.e);
+	CHECK(deadline_count() == 0);
+	(void)close(slow.ours), (void)close(slow.peer);
+	(void)close(steady.ours), (void)close(steady.peer);
+	(void)close(banked.ours), (void)close(banked.peer);
+	(void)close(done.ours), (void)close(done.peer);
+}
+
 /* The thread sweeps by itself on the real clock. */
 static void thread_sweeps(void)
 {
@@ -109,7 +178,7 @@ static void thread_sweeps(void)
 	int i;
 
 	deadline_set_clock(0);
-	deadline_init(1);
+	deadline_init(1, 0, 1);
 	open_pair(&a);
 	deadline_add(&a.e, a.ours);
 	CHECK(deadline_start() == 0);
@@ -124,9 +193,10 @@ static void thread_sweeps(void)
 
 int main(void)
 {
-	deadline_init(2);
+	deadline_init(2, 1000, 3);
 	expiry_and_headers_in();
 	removed_is_untouched();
+	body_rate();
 	thread_sweeps();
 	deadline_stop(); /* again: a no-op */
 	if (failures != 0)

@@ -69,11 +69,21 @@ mk_chunks() {
   b2sum -l 256 "$T/$2.all" | cut -d' ' -f1 | xxd_r >"$T/$2.hash"
 }
 xxd_r() { python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))'; }
+# uploadpow CHUNKS HASHFILE [SOLVED_FOR]: a fresh challenge and the counter an
+# upload of SOLVED_FOR (default CHUNKS) chunks needs, as a "pow" object.
+uploadpow() {
+  local ch
+  abri_api POST /v1/challenge
+  ch=$(jq -r .challenge "$T/resp")
+  jq -nc --arg c "$ch" --argjson k "$(python3 "$(dirname "$0")/flood.py" uploadpow "$ch" \
+    "$(base64 -w0 <"$2")" "${3:-$1}")" '{challenge: $c, counter: $k}'
+}
 # announce N PREFIX [HASHFILE]: POST /v1/uploads; id (standard base64) in $id, URL form in $uid
 announce() {
   local hashfile=${3:-$T/$2.hash}
   jq -nc --argjson n "$1" --arg h "$(base64 -w0 <"$T/$2.hdr")" --arg x "$(base64 -w0 <"$hashfile")" \
-    '{chunks: $n, header: $h, hash: $x}' >"$T/ann.json"
+    --argjson p "$(uploadpow "$1" "$hashfile")" \
+    '{chunks: $n, header: $h, hash: $x, pow: $p}' >"$T/ann.json"
   abri_api POST /v1/uploads -H 'Content-Type: application/json' --data-binary "@$T/ann.json"
   [ "$status" = 201 ] || fail "POST /v1/uploads: $status $(cat "$T/resp")"
   jq -e --argjson n "$1" '.chunks == $n and .chunk_bytes == 65553' "$T/resp" >/dev/null || fail "answer: $(cat "$T/resp")"
@@ -130,6 +140,18 @@ post '{"chunks": "1"}' /v1/uploads; refused 400 bad_field "chunks of the wrong t
 post '[1]' /v1/uploads; refused 400 bad_json "not an object"
 post "{\"chunks\": 1, \"header\": \"$hdr\", \"hash\": \"$hsh\", \"pow\": {\"challenge\": \"AAAA\", \"counter\": 0}}" /v1/uploads
 refused 403 bad_pow "a malformed proof of work"
+post "{\"chunks\": 3, \"header\": \"$hdr\", \"hash\": \"$hsh\"}" /v1/uploads
+refused 403 bad_pow "no proof of work at difficulty 0 (an upload always costs work)"
+# Solved for 1 chunk (12 bits), announced as 64 (18 bits needed); a counter
+# that happens to reach 18 bits anyway is found again with 1 chunk more.
+small=$(uploadpow 64 "$T/r.hash" 1)
+if [ "$(python3 -c 'import base64,hashlib,json,sys
+p = json.loads(sys.argv[1]); h = open(sys.argv[2], "rb").read()
+w = hashlib.blake2b(base64.b64decode(p["challenge"]) + h + p["counter"].to_bytes(8, "little"), digest_size=32).digest()
+print(256 - int.from_bytes(w, "big").bit_length())' "$small" "$T/r.hash")" -lt 18 ]; then
+  post "$(jq -nc --arg h "$hdr" --arg x "$hsh" --argjson p "$small" '{chunks: 64, header: $h, hash: $x, pow: $p}')" /v1/uploads
+  refused 403 bad_pow "work done for 1 chunk, 64 announced"
+fi
 big=$(head -c 1100000 /dev/zero | tr '\0' 'A')
 printf '%s' "$big" >"$T/huge"
 put "$uid" 0 "$T/huge"; refused 413 body_too_large "chunk larger than max_body"
@@ -212,13 +234,25 @@ ok "a tampered stored chunk -> abri show --save exits 2 and writes nothing for i
 "$ABRID" --purge-now -c "$T/abrid.conf" >/dev/null 2>>"$T/abrid.log" || fail "purge"
 [ "$(abri_db "select count(*) from uploads where case_ref is null")" = 3 ] ||
   fail "unexpired unattached uploads were purged: $(abri_db "select count(*) from uploads where case_ref is null")"
-[ "$(abri_db "select count(*) from uploads where case_ref is null and expires_at % 3600 = 0 and expires_at > extract(epoch from now()) + 86000")" = 3 ] ||
-  fail "expiry not rounded up to the hour, upload_ttl on"
+[ "$(abri_db "select count(*) from uploads where case_ref is null and complete and expires_at % 3600 = 0 and expires_at > extract(epoch from now()) + 86000")" = 1 ] ||
+  fail "complete upload: expiry not rounded up to the hour, upload_ttl on"
+[ "$(abri_db "select count(*) from uploads where case_ref is null and not complete and expires_at % 3600 = 0 and expires_at > extract(epoch from now()) + 3500 and expires_at <= extract(epoch from now()) + 7200")" = 2 ] ||
+  fail "incomplete uploads: expiry not upload_incomplete_ttl (1 h) on, rounded up to the hour: $(abri_db "select complete, expires_at - extract(epoch from now())::bigint from uploads where case_ref is null")"
+ok "an incomplete upload expires upload_incomplete_ttl (1 h) after its latest chunk, a complete one upload_ttl (1 day) after completion, both rounded up to the hour"
+# Two hours later (the stored times moved back instead): the incomplete
+# ones are past their short life and go; the complete one stays.
+abri_db "update uploads set expires_at = expires_at - 7200 where case_ref is null"
+"$ABRID" --purge-now -c "$T/abrid.conf" >/dev/null 2>>"$T/abrid.log" || fail "purge"
+[ "$(abri_db "select count(*) from uploads where case_ref is null and not complete")" = 0 ] ||
+  fail "incomplete uploads past their short life were not purged"
+[ "$(abri_db "select count(*) from uploads where case_ref is null and complete")" = 1 ] ||
+  fail "a complete upload was purged before upload_ttl"
+grep -q "purged 0 cases, 2 unattached uploads" "$T/abrid.log" || fail "upload purge not logged"
 abri_db "update uploads set expires_at = 3600 where case_ref is null"
 "$ABRID" --purge-now -c "$T/abrid.conf" >/dev/null 2>>"$T/abrid.log" || fail "purge"
 [ "$(abri_db "select count(*) from uploads where case_ref is null")" = 0 ] || fail "expired uploads not purged"
-grep -q "purged 0 cases, 3 unattached uploads" "$T/abrid.log" || fail "upload purge not logged"
-ok "unattached uploads are purged after their expiry (rounded up to the hour), not before"
+grep -q "purged 0 cases, 1 unattached uploads" "$T/abrid.log" || fail "upload purge not logged"
+ok "unattached uploads are purged after their expiry (rounded up to the hour), not before: incomplete ones after hours, complete ones after a day"
 
 n_chunks=$(abri_db "select count(*) from upload_chunks c join uploads u using (tag) where u.case_ref = '$ref'")
 [ "$n_chunks" = 7 ] || fail "expected 7 chunks for $ref, got $n_chunks"

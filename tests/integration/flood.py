@@ -13,6 +13,34 @@
 #                               a byte every 0.5 s, and a keep-alive connection
 #                               used again after 0.5 s, then left idle H + 1 s;
 #                               one line per case (see deadlines())
+#   flood.py slowbodies PORT SPEC INTERVAL
+#                               open the connections SPEC names at once, each
+#                               a POST announcing a 100000-byte body, then
+#                               trickle a body byte to each every INTERVAL s;
+#                               SPEC = comma-separated A:N (N connections from
+#                               127.0.0.A over TCP) or unix:PATH:N, opened
+#                               group after group. Prints "holding" with the
+#                               tallies (see tally()) once the server had 1 s
+#                               to answer, then "final" with them when stdin
+#                               gets a line or after 60 s
+#   flood.py uploads PORT WHERE N CHUNKS [SEND]
+#                               announce N uploads of CHUNKS chunks each (with
+#                               the proof of work, docs/protocol.md section 13)
+#                               from WHERE (127.0.0.A over TCP, or unix:PATH)
+#                               and send the first SEND (default all) chunks
+#                               of those accepted; print the tally of the
+#                               announcements' answers (201, or status:code)
+#                               and "stored=" the uploads completed
+#   flood.py uploadpow CHALLENGE_B64 HASH_B64 CHUNKS
+#                               print the counter an upload of CHUNKS chunks
+#                               needs on that challenge (CHUNKS 0: an envelope
+#                               whose BLAKE2b-256 is HASH, the challenge's
+#                               own difficulty)
+import base64
+import hashlib
+import http.client
+import json
+import os
 import select
 import socket
 import sys
@@ -195,9 +223,167 @@ def deadlines(port, h, unix_path):
                              for v in out[name]))
 
 
+def slow_connect(port, where):
+    """A POST whose headers are complete and whose body has only begun."""
+    if where.startswith("unix:"):
+        s = connect(where[5:])
+    else:
+        s = socket.socket()
+        s.bind((where, 0))
+        s.connect(("127.0.0.1", port))
+    s.sendall(b"POST /v1/challenge HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              b"Content-Length: 100000\r\n\r\n{")
+    s.setblocking(False)
+    return s
+
+
+def tally(conns):
+    """Polls every connection once: what the server did with it so far.
+    Returns {"open": n, "closed": n, "429": n, "503": n, ...} over all
+    connections, and the same per group as "gN.open" etc. (N = the
+    group's place in SPEC, from 0)."""
+    out = {}
+    for c in conns:
+        if c["state"] == "open":
+            try:
+                got = c["sock"].recv(200)
+                if got:
+                    c["state"] = got.split(b" ")[1].decode() if got.startswith(b"HTTP/") else "junk"
+                else:
+                    c["state"] = "closed"
+            except BlockingIOError:
+                pass
+            except OSError:
+                c["state"] = "closed"
+        for k in (c["state"], "g%d.%s" % (c["group"], c["state"])):
+            out[k] = out.get(k, 0) + 1
+    return out
+
+
+def show(label, t, t0):
+    print(label, "%.1f" % (time.monotonic() - t0),
+          " ".join("%s=%d" % kv for kv in sorted(t.items())))
+    sys.stdout.flush()
+
+
+def slowbodies(port, spec, interval):
+    """The groups of SPEC are opened one after another, 0.3 s apart, so
+    that the server has seen one group before the next arrives."""
+    conns = []
+    for g, part in enumerate(spec.split(",")):
+        where, _, n = part.rpartition(":")
+        where = where if where.startswith("unix:") else "127.0.0.%d" % int(where)
+        if g > 0:
+            time.sleep(0.3)
+        for _ in range(int(n)):
+            try:
+                conns.append({"sock": slow_connect(port, where), "state": "open", "group": g})
+            except OSError:
+                conns.append({"sock": None, "state": "refused", "group": g})
+    t0 = time.monotonic()
+    time.sleep(1.0)
+    show("holding", tally(conns), t0)
+    deadline = t0 + 60
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([sys.stdin], [], [], interval)
+        if r:
+            break
+        for c in conns:
+            if c["state"] == "open":
+                try:
+                    c["sock"].send(b" ")
+                except OSError:
+                    c["state"] = "closed"
+        tally(conns)
+    show("final", tally(conns), t0)
+    for c in conns:
+        if c["sock"] is not None:
+            c["sock"].close()
+
+
+def upload_bits(difficulty, chunks):
+    """abri_pow_upload_bits: difficulty + 12 + ceil(log2 chunks)."""
+    log = 0
+    while (1 << log) < chunks:
+        log += 1
+    return difficulty + 12 + log
+
+
+def work_bits(h):
+    n = int.from_bytes(h, "big")
+    return 256 - n.bit_length()
+
+
+def upload_pow(challenge, hash_, chunks):
+    bits = upload_bits(challenge[8], chunks) if chunks > 0 else challenge[8]
+    counter = 0
+    while work_bits(hashlib.blake2b(challenge + hash_ + counter.to_bytes(8, "little"),
+                                    digest_size=32).digest()) < bits:
+        counter += 1
+    return counter
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("abrid", timeout=30)
+        self.path = path
+
+    def connect(self):
+        self.sock = connect(self.path)
+
+
+def http_conn(port, where):
+    if where.startswith("unix:"):
+        return UnixHTTPConnection(where[5:])
+    return http.client.HTTPConnection("127.0.0.1", port, timeout=30,
+                                      source_address=("127.0.0.%d" % int(where), 0))
+
+
+def call(conn, method, path, body, ctype="application/json"):
+    conn.request(method, path, body=body, headers={"Content-Type": ctype})
+    r = conn.getresponse()
+    return r.status, r.read()
+
+
+def uploads(port, where, n, chunks, send):
+    conn = http_conn(port, where)
+    out = {"stored": 0}
+    for _ in range(n):
+        header = os.urandom(24)
+        parts = [os.urandom(65553) for _ in range(chunks)]
+        h = hashlib.blake2b(header + b"".join(parts), digest_size=32).digest()
+        st, body = call(conn, "POST", "/v1/challenge", b"{}")
+        ch = base64.b64decode(json.loads(body)["challenge"])
+        req = {"chunks": chunks, "header": base64.b64encode(header).decode(),
+               "hash": base64.b64encode(h).decode(),
+               "pow": {"challenge": base64.b64encode(ch).decode(),
+                       "counter": upload_pow(ch, h, chunks)}}
+        st, body = call(conn, "POST", "/v1/uploads", json.dumps(req).encode())
+        key = str(st) if st != 201 else "201"
+        if st != 201:
+            key += ":" + json.loads(body)["error"]["code"]
+        out[key] = out.get(key, 0) + 1
+        if st != 201:
+            continue
+        uid = json.loads(body)["upload"].replace("+", "-").replace("/", "_").rstrip("=")
+        for i, part in enumerate(parts[:send]):
+            st, body = call(conn, "PUT", "/v1/uploads/%s/%d" % (uid, i), part,
+                            "application/octet-stream")
+        out["stored"] += send > 0 and json.loads(body).get("complete") is True
+    print(" ".join("%s=%d" % kv for kv in sorted(out.items())))
+
+
 if __name__ == "__main__":
-    mode, port = sys.argv[1], int(sys.argv[2])
-    if mode == "conns":
+    mode = sys.argv[1]
+    if mode == "uploadpow":
+        print(upload_pow(base64.b64decode(sys.argv[2]), base64.b64decode(sys.argv[3]),
+                         int(sys.argv[4])))
+        sys.exit(0)
+    port = int(sys.argv[2])
+    if mode == "uploads":
+        n, chunks = int(sys.argv[4]), int(sys.argv[5])
+        uploads(port, sys.argv[3], n, chunks, int(sys.argv[6]) if len(sys.argv) > 6 else chunks)
+    elif mode == "conns":
         conns(port, int(sys.argv[3]))
     elif mode == "slowloris":
         slowloris(port, float(sys.argv[3]))
@@ -205,3 +391,5 @@ if __name__ == "__main__":
         pending(port)
     elif mode == "deadlines":
         deadlines(port, float(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+    elif mode == "slowbodies":
+        slowbodies(port, sys.argv[3], float(sys.argv[4]))

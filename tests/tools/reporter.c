@@ -251,7 +251,7 @@ static int attach_files(ctx *x, const opts *o, char **body, json_t **uploads)
 		abri_attach_ref ref;
 		char *id = NULL;
 		rc = abri_attach_upload(&x->client, o->attach[i], NULL, NULL,
-		                        x->cfg.max_upload_bytes, x->cfg.difficulty, &ref);
+		                        x->cfg.max_upload_bytes, &ref);
 		if (rc == ABRI_OK && ((id = abri_b64_encode(ref.upload, sizeof ref.upload)) == NULL ||
 		                      json_array_append_new(list, abri_attach_ref_json(&ref)) < 0 ||
 		                      json_array_append_new(*uploads, json_string(id)) < 0))

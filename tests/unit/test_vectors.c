@@ -752,6 +752,12 @@ static void v_pow(void)
 		HX(c, "envelope_hash", eh, 32);
 		CHECK_EQ(abri_pow_solve(ch, eh, (uint8_t)I(c, "difficulty")), I(c, "counter"));
 	}
+	CHECK(json_array_size(json_object_get(f, "upload_bits")) >= 5);
+	FOREACH(json_object_get(f, "upload_bits"), i, c)
+	{
+		CHECK_EQ(abri_pow_upload_bits((unsigned)I(c, "difficulty"), (uint64_t)I(c, "chunks")),
+		         I(c, "bits"));
+	}
 	json_decref(f);
 }
 

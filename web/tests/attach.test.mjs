@@ -16,6 +16,8 @@
 //      closed state; the case is purged by `abrid --purge-now` and its
 //      uploads and chunks are gone from PostgreSQL;
 //   3. the limits of /v1/config give clear messages (count, per file, in all);
+//      an upload carries work even at difficulty 0 (abrid accepts it), and a
+//      refusal for upload_quota is told in plain words;
 //      without MediaRecorder the voice button is hidden and explained;
 //      where canvas pixels cannot be read back (Tor Browser) a photo is
 //      cleaned byte by byte (web/src/js/strip.js) and still has no GPS;
@@ -356,6 +358,44 @@ test('limits from /v1/config: clear messages for too many files, a file too big,
   await page.locator('.attach-photo-input').setInputFiles({ name: 'broken.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('not a jpeg') });
   await page.waitForFunction(() => /broken\.jpg/.test(document.querySelector('.view-form .attach [role=alert]').textContent));
   await axeClean(page, 'en form with attachment errors');
+  await page.context().close();
+});
+
+test('an upload always carries work that grows with its size; past the quota the person is told plainly', async () => {
+  const en = catalog('en');
+  const page = await openApp('en');
+  const announced = [];
+  await page.route('**/v1/uploads', async (route) => {
+    announced.push(JSON.parse(route.request().postData()));
+    if (announced.length === 1) {
+      // abrid's real answer to the first: the work is accepted.
+      const res = await route.fetch();
+      assert.equal(res.status(), 201, 'abrid accepts the announcement and its work');
+      await route.fulfill({ response: res });
+      return;
+    }
+    await route.fulfill({
+      status: 503, contentType: 'application/json', headers: { 'Retry-After': '600' },
+      body: JSON.stringify({ error: { code: 'upload_quota', message: 'The server cannot take more files now.' } }),
+    });
+  });
+  await addDocument(page, 'a.pdf', 'application/pdf', pdfDocument()); // 2 chunks
+  await addDocument(page, 'b.pdf', 'application/pdf', pdfDocument());
+  await page.locator('input[name=kind][value=violence_domestic]').check();
+  await page.locator('input[name=when][value=week]').check();
+  await page.locator('textarea[name=what]').fill('The letters are attached.');
+  await page.locator('.view-form button[type=submit]').click();
+  await page.waitForSelector('.view-review h1');
+  await page.locator('.view-review .btn.primary').click();
+  const alert = page.locator('.view-review .alert');
+  await alert.filter({ hasText: en['attach.err.quota'] }).waitFor({ timeout: 60000 });
+  assert.equal(announced.length, 2, 'the second file was refused');
+  for (const a of announced) {
+    assert.equal(a.chunks, 2);
+    assert.ok(a.pow && typeof a.pow.challenge === 'string' && Number.isInteger(a.pow.counter),
+      'work on an upload even at difficulty 0');
+  }
+  assert.equal(await page.locator('.view-receipt h1').count(), 0, 'nothing was submitted');
   await page.context().close();
 });
 

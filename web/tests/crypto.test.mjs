@@ -457,6 +457,8 @@ test('pow.json: challenges, work bits, smallest solutions', () => {
   // base64 challenge (as POST /v1/challenge gives it) works the same.
   const c = f.solve[f.solve.length - 1];
   same(A.powSolve(A.b64encode(H(c.challenge)), H(c.envelope_hash), c.difficulty), c.counter);
+  assert.ok(f.upload_bits.length >= 5, 'upload_bits vectors');
+  for (const u of f.upload_bits) same(A.powUploadBits(u.difficulty, u.chunks), u.bits, `${u.difficulty}/${u.chunks}`);
 });
 
 test('base64 is strict', () => {

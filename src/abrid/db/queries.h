@@ -185,11 +185,15 @@ enum pg_qs pg_select_upload_chunks(struct pg *pg, const uint8_t tag[ABRI_HASH_BY
 enum pg_qs pg_select_upload_indices(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
                                     PGresult **res);
 enum pg_qs pg_update_upload_complete(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
+/* An unattached upload's expiry, moved to expires_at if that is later. */
+enum pg_qs pg_update_upload_expiry(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
+                                   int64_t expires_at);
 enum pg_qs pg_delete_upload_chunks(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES]);
 /* PG_NONE unless complete and unattached. */
 enum pg_qs pg_update_upload_attach(struct pg *pg, const uint8_t tag[ABRI_HASH_BYTES],
                                    const char *case_ref);
-/* Sum of the chunk counts of the uploads attached to the case. */
+/* Sum of the chunk counts of the uploads attached to the case; case_ref
+ * NULL: of the uploads attached to no case. */
 enum pg_qs pg_select_case_upload_chunks(struct pg *pg, const char *case_ref, int64_t *chunks);
 /* Unattached uploads with expires_at <= now; *n = how many. */
 enum pg_qs pg_delete_expired_uploads(struct pg *pg, int64_t now, int64_t *n);

@@ -1218,6 +1218,17 @@ function zeroBits(h) {
   return bits;
 }
 
+/** Uploads: the zero bits the work must reach for an announcement of
+ * `chunks` chunks on a challenge of `difficulty` (docs/protocol.md,
+ * section 13; abri_pow_upload_bits in C): difficulty + 12 + ceil(log2
+ * chunks), so the work grows with the size and is never nothing. */
+export const POW_UPLOAD_BITS = 12;
+export function powUploadBits(difficulty, chunks) {
+  let log = 0;
+  while (log < 64 && 2 ** log < chunks) log++;
+  return difficulty + POW_UPLOAD_BITS + log;
+}
+
 /** Smallest counter whose work hash has `difficulty` leading zero bits. */
 export function powSolve(challenge, envelopeHash, difficulty) {
   const ch = bin(challenge, 57);

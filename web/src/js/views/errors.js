@@ -11,6 +11,7 @@ export function errorMessage(e) {
     case 'too_large': return t('err.too_large');
     case 'not_found': return t('back.err.not_found');
     case 'files_too_large': return t('attach.err.server_too_large');
+    case 'files_quota': return t('attach.err.quota');
     case 'upload': return t('attach.err.upload');
     default: return t('err.generic');
   }

@@ -54,7 +54,7 @@ export class StepError extends Error {
   constructor(kind, cause) {
     super(kind);
     this.kind = kind; // network | busy | server | crypto | recipients | too_large | not_found | generic
-    // | files_too_large | upload
+    // | files_too_large | files_quota | upload
     this.cause = cause;
   }
 }
@@ -69,6 +69,7 @@ function classify(e) {
     if (e.status === 0) return new StepError('network', e);
     if (e.code === 'case_not_found') return new StepError('not_found', e);
     if (e.code === 'upload_too_large' || e.code === 'case_uploads_too_large') return new StepError('files_too_large', e);
+    if (e.code === 'upload_quota') return new StepError('files_quota', e);
     if (UPLOAD_GONE.includes(e.code)) return new StepError('upload', e);
     if (e.status === 413 || e.code === 'envelope_too_large') return new StepError('too_large', e);
     if (e.status === 429 || e.status === 503) return new StepError('busy', e);
@@ -147,13 +148,16 @@ function keysFor(abri, digits) {
 }
 
 // Work is skipped while the config says difficulty 0; abrid raises the
-// difficulty under load, so a 403 bad_pow (or an expired challenge) makes
-// the caller ask again with force = true.
-async function proofOfWork(abri, cfg, hash, force = false) {
+// difficulty under load and judges a challenge when it is spent, so a
+// 403 bad_pow (or an expired challenge) makes the caller ask again with
+// force = true. An upload (chunks > 0) always carries work, and more the
+// larger it is (powUploadBits, docs/protocol.md section 13).
+async function proofOfWork(abri, cfg, hash, force = false, chunks = 0) {
   const difficulty = Number((cfg.pow && cfg.pow.difficulty) || 0);
-  if (difficulty <= 0 && !force) return undefined;
+  if (difficulty <= 0 && !force && chunks === 0) return undefined;
   const ch = await api.getChallenge();
-  const counter = await powInWorker(api.fromB64(ch.challenge), hash, ch.difficulty);
+  const bits = chunks > 0 ? abri.powUploadBits(ch.difficulty, chunks) : ch.difficulty;
+  const counter = await powInWorker(api.fromB64(ch.challenge), hash, bits);
   return { challenge: ch.challenge, counter: Number(counter) };
 }
 
@@ -331,9 +335,8 @@ async function uploadOne(abri, file, onChunk) {
   const enc = file.enc || (file.enc = await attachEncrypt(file.blob));
   for (let restart = 0; ; restart++) {
     const cfg = await api.getConfig();
-    const pow = await proofOfWork(abri, cfg, enc.hash);
     const req = { chunks: enc.n, header: api.toB64(enc.header), hash: api.toB64(enc.hash) };
-    if (pow) req.pow = pow;
+    req.pow = await proofOfWork(abri, cfg, enc.hash, true, enc.n);
     let up;
     for (let works = 0; ; works++) {
       try {
@@ -341,7 +344,7 @@ async function uploadOne(abri, file, onChunk) {
         break;
       } catch (e) {
         if (!needsWork(e) || works >= 2) throw e;
-        req.pow = await proofOfWork(abri, cfg, enc.hash, true);
+        req.pow = await proofOfWork(abri, cfg, enc.hash, true, enc.n);
       }
     }
     try {
