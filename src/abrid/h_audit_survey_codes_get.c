@@ -7,7 +7,6 @@
 
 #include "db/queries.h"
 #include "handlers.h"
-#include "month.h"
 #include "reply.h"
 
 static json_t *counts_json(const PGresult *r)
@@ -36,26 +35,5 @@ static json_t *counts_json(const PGresult *r)
 
 enum MHD_Result h_audit_survey_codes_get(struct request *rq)
 {
-	const char *month = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, "month");
-	int closed = month_closed(month);
-	PGresult *r = NULL;
-	struct pg *pg;
-	enum pg_qs qs;
-	json_t *arr;
-
-	if (closed < 0)
-		return reply_error(rq, EC_BAD_FIELD, "Parameter \"month\" must be YYYY-MM.");
-	if (closed == 0)
-		return reply_error(rq, EC_MONTH_OPEN, NULL);
-	pg = pg_get();
-	if (pg == NULL)
-		return reply_error(rq, EC_UNAVAILABLE, NULL);
-	qs = pg_select_survey_code_counts(pg, month, &r);
-	if (qs < 0)
-		return reply_pg_error(rq, qs);
-	arr = counts_json(r);
-	PQclear(r);
-	if (arr == NULL)
-		return reply_error(rq, EC_INTERNAL, NULL);
-	return reply_json(rq, MHD_HTTP_OK, json_pack("{s:s,s:o}", "month", month, "listeners", arr));
+	return reply_ended_month(rq, pg_select_survey_code_counts, counts_json, "listeners");
 }

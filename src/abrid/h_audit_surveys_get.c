@@ -4,13 +4,10 @@
  * batches, so when one arrived links to nothing), sorted by envelope hash
  * (never arrival order). */
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
 #include "db/queries.h"
 #include "handlers.h"
 #include "reply.h"
-#include "month.h"
 
 static json_t *answers_json(const PGresult *r)
 {
@@ -33,26 +30,5 @@ static json_t *answers_json(const PGresult *r)
 
 enum MHD_Result h_audit_surveys_get(struct request *rq)
 {
-	const char *month = MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, "month");
-	int closed = month_closed(month);
-	PGresult *r = NULL;
-	struct pg *pg;
-	enum pg_qs qs;
-	json_t *arr;
-
-	if (closed < 0)
-		return reply_error(rq, EC_BAD_FIELD, "Parameter \"month\" must be YYYY-MM.");
-	if (closed == 0)
-		return reply_error(rq, EC_MONTH_OPEN, NULL);
-	pg = pg_get();
-	if (pg == NULL)
-		return reply_error(rq, EC_UNAVAILABLE, NULL);
-	qs = pg_select_survey_answers(pg, month, &r);
-	if (qs < 0)
-		return reply_pg_error(rq, qs);
-	arr = answers_json(r);
-	PQclear(r);
-	if (arr == NULL)
-		return reply_error(rq, EC_INTERNAL, NULL);
-	return reply_json(rq, MHD_HTTP_OK, json_pack("{s:s, s:o}", "month", month, "answers", arr));
+	return reply_ended_month(rq, pg_select_survey_answers, answers_json, "answers");
 }

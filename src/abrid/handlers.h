@@ -5,6 +5,7 @@
 
 #include <microhttpd.h>
 
+#include "db/pg.h"
 #include "request.h"
 
 enum MHD_Result h_healthz(struct request *rq);
@@ -25,6 +26,12 @@ enum MHD_Result h_staff_survey_codes(struct request *rq);
 enum MHD_Result h_survey_post(struct request *rq);
 enum MHD_Result h_audit_surveys_get(struct request *rq);
 enum MHD_Result h_audit_survey_codes_get(struct request *rq);
+
+/* Both monthly audit endpoints (audit_month.c): an ended ?month, the
+ * query's rows as the array `key` of {"month", key}. */
+enum MHD_Result reply_ended_month(struct request *rq,
+                                  enum pg_qs (*query)(struct pg *, const char *, PGresult **),
+                                  json_t *(*rows_json)(const PGresult *), const char *key);
 enum MHD_Result h_admin_recipients_put(struct request *rq);
 enum MHD_Result h_exit(struct request *rq);
 enum MHD_Result h_uploads_create(struct request *rq);
