@@ -50,23 +50,15 @@ static enum pg_qs rewrite(struct pg *pg, const char *const *tables, size_t n)
 	return PG_OK;
 }
 
-static int64_t expired_deleted;
-
 static enum pg_qs sweep(struct pg *pg)
 {
 	int64_t now = abri_now();
 	enum pg_qs qs;
 
-	expired_deleted = 0;
-	if ((qs = pg_delete_expired_replay(pg, now)) < 0)
+	if ((qs = pg_delete_expired_replay(pg, now)) < 0 ||
+	    (qs = pg_delete_expired_challenges(pg, now)) < 0 ||
+	    (qs = pg_delete_expired_survey_codes(pg)) < 0)
 		return qs;
-	expired_deleted += (qs == PG_OK);
-	if ((qs = pg_delete_expired_challenges(pg, now)) < 0)
-		return qs;
-	expired_deleted += (qs == PG_OK);
-	if ((qs = pg_delete_expired_survey_codes(pg)) < 0)
-		return qs;
-	expired_deleted += (qs == PG_OK);
 	return PG_OK;
 }
 
@@ -209,10 +201,10 @@ static enum pg_qs pass_locked(struct pg *pg, bool purge)
 	if ((qs = pg_wal_position(pg, &pos)) < 0)
 		return qs;
 	/* Anything written since the last pass (requests, the purge, the
-	 * batches) or anything expired: the short-lived tables have dead rows
-	 * or rows to forget, and the WAL records of it all should go. */
-	active = wal_after_last_pass < 0 || pos != wal_after_last_pass || expired_deleted > 0 ||
-	         short_pending;
+	 * sweep's deletions, the batches) moved the WAL: the short-lived
+	 * tables have dead rows or rows to forget, and the WAL records of it
+	 * all should go. */
+	active = wal_after_last_pass < 0 || pos != wal_after_last_pass || short_pending;
 	if (active) {
 		short_pending = true;
 		if ((qs = rewrite(pg, short_lived, N(short_lived))) < 0)
