@@ -193,6 +193,7 @@ typedef struct abri_server_config {
 	size_t max_padded;
 	unsigned difficulty;
 	uint64_t max_upload_bytes; /* limits.max_upload_bytes; 0 if not given */
+	unsigned retention_days;   /* limits.retention_days (closing -> purge); 0 if not given */
 	json_t *recipients; /* {"list","sig"} or NULL; owned */
 } abri_server_config;
 

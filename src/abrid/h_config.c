@@ -23,13 +23,14 @@ enum MHD_Result h_config(struct request *rq)
 	                 : json_null();
 	return reply_json(
 	    rq, MHD_HTTP_OK,
-	    json_pack("{s:s,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:i},s:s}", "deployment_id",
+	    json_pack("{s:s,s:o,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},s:{s:i},s:s}", "deployment_id",
 	              abrid.cfg.deployment_id, "recipients", recipients, "limits", "max_padded",
 	              (json_int_t)abrid.cfg.max_padded, "bucket_min", (json_int_t)ABRI_BUCKET_MIN,
 	              "max_body", (json_int_t)abrid.cfg.max_body, "max_upload_bytes",
 	              (json_int_t)abrid.cfg.max_upload_bytes, "max_case_upload_bytes",
 	              (json_int_t)abrid.cfg.max_case_upload_bytes, "max_attachments",
 	              (json_int_t)abrid.cfg.max_attachments, "upload_chunk_bytes",
-	              (json_int_t)ABRI_ATTACH_CHUNK, "pow", "difficulty",
+	              (json_int_t)ABRI_ATTACH_CHUNK, "retention_days",
+	              (json_int_t)abrid.cfg.retention_days, "pow", "difficulty",
 	              (int)pow_difficulty_now(), "quick_exit_url", abrid.cfg.quick_exit_url));
 }

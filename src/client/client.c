@@ -239,6 +239,11 @@ static int config_from_json(abri_client *c, abri_server_config *cfg, json_t *ans
 	memcpy(cfg->deployment_id, dep, strlen(dep) + 1);
 	cfg->max_padded = (size_t)m;
 	cfg->difficulty = (unsigned)d;
+	json_t *rd = json_object_get(limits, "retention_days");
+	cfg->retention_days = (json_is_integer(rd) && json_integer_value(rd) > 0 &&
+	                       json_integer_value(rd) <= 36500)
+	                          ? (unsigned)json_integer_value(rd)
+	                          : 0;
 	json_t *mu = json_object_get(limits, "max_upload_bytes");
 	cfg->max_upload_bytes = (json_is_integer(mu) && json_integer_value(mu) > 0)
 	                            ? (uint64_t)json_integer_value(mu)

@@ -200,9 +200,10 @@ echo "max_case_upload_bytes = 262144" >>"$T/abrid.conf"
 abrid_start
 curl -fsS --unix-socket "$T/abrid.sock" http://abrid/v1/config >"$T/config.json"
 jq -e '.limits.max_case_upload_bytes == 262144 and .limits.max_upload_bytes == 16777216
-       and .limits.max_attachments == 10 and .limits.upload_chunk_bytes == 65536' "$T/config.json" >/dev/null ||
+       and .limits.max_attachments == 10 and .limits.upload_chunk_bytes == 65536
+       and .limits.retention_days == 365' "$T/config.json" >/dev/null ||
   fail "limits in /v1/config: $(cat "$T/config.json")"
-ok "GET /v1/config states the upload limits"
+ok "GET /v1/config states the upload limits and the retention period"
 mk_chunks 3 a; announce 3 a; a_id=$id
 for i in 0 1 2; do put "$uid" "$i" "$T/a.$i"; done
 mk_chunks 2 b; announce 2 b; b_id=$id
