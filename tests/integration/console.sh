@@ -77,8 +77,8 @@ expect 403 bad_origin "login with Origin http://evil.example"
 c POST /api/login "${O[@]}" -H 'Content-Type: text/plain' -d "{\"secret\":\"$SECRET\"}"; expect 415 bad_type "text/plain body"
 c POST /api/login "${O[@]}" "${J[@]}" -d '[1]'; expect 400 bad_json "non-object body"
 c POST /api/session "${O[@]}" "${J[@]}" --data-binary @<(head -c 1100000 /dev/zero | tr '\0' ' '); expect 413 too_big "body over 1 MiB"
-c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"${SECRET%?}A\"}"
-[ "${SECRET: -1}" = A ] && c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"${SECRET%?}B\"}"
+WRONG=$(printf 'A%.0s' $(seq 1 43)); [ "$WRONG" != "$SECRET" ] || fail "unlucky secret"
+c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"$WRONG\"}"
 expect 403 bad_secret "a wrong secret"
 c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"$SECRET\"}"; expect 200 "" "login with the secret"
 headers_ok "login"
@@ -113,4 +113,82 @@ c GET /api/cases "${K[@]}"; expect 200 "" "inbox"
   || fail "inbox does not list $REF as readable: $(cat "$T/r")"
 ok "inbox lists $REF (total $(jq .total "$T/r"))"
 
-echo "$SECRET_TEXT" >"$T/needle"
+
+
+# ---- the case view
+c GET "/api/cases/$REF" "${K[@]}"; expect 200 "" "case view"
+[ "$(jq -r .case_ref "$T/r")" = "$REF" ] && [ "$(jq -r .alarm "$T/r")" = false ] \
+  && [ "$(jq -r .report.text "$T/r")" = "$SECRET_TEXT" ] || fail "case view: $(head -c 600 "$T/r")"
+ok "case view: the report decrypted, no alarm"
+c GET /api/cases/NOTAREF123 "${K[@]}"; expect 404 not_found "a bad reference"
+
+# ---- writing
+REPLY="Réponse de l'écoutante quokka-$$"
+NOTE="Note interne wombat-$$"
+jq -n --arg t "$REPLY" '{text: $t, lang: "fr"}' >"$T/reply.json"
+c POST "/api/cases/$REF/reply" "${X[@]}" --data-binary @"$T/reply.json"; expect 201 "" "reply through the API"
+RPOS=$(jq .pos "$T/r"); [ "$RPOS" -ge 2 ] || fail "reply pos $RPOS"
+jq -n --arg t "$NOTE" '{text: $t}' >"$T/note.json"
+c POST "/api/cases/$REF/note" "${X[@]}" --data-binary @"$T/note.json"; expect 201 "" "note through the API"
+abri_cli l2 show "$REF" --json >"$T/show.json" 2>"$T/show.err" || fail "abri show (l2) after the console wrote: $(cat "$T/show.err")"
+grep -q "quokka-$$" "$T/show.json" || fail "abri show does not show the reply"
+grep -q "wombat-$$" "$T/show.json" || fail "abri show does not show the note"
+ok "abri show (another listener) sees the reply and the note, and the case verifies"
+rep open --token-file "$T/tok" >"$T/open.json" 2>&1 || fail "reporter open: $(cat "$T/open.json")"
+grep -q "quokka-$$" "$T/open.json" || fail "the reporter does not read the reply"
+grep -q "wombat-$$" "$T/open.json" && fail "the reporter reads the internal note"
+ok "the reporter reads the reply, not the note"
+
+n0=$(abri_db "select count(*) from envelopes where case_ref = '$REF'")
+c POST "/api/cases/$REF/coding" "${X[@]}" -d '{"kind":"violence.sexual","context":"online","outcome":"ongoing","referred":["police"],"consent":[]}'
+expect 422 referral_without_consent "a referral without consent"
+c POST "/api/cases/$REF/coding" "${X[@]}" -d '{"kind":"violence.nope","context":"online","outcome":"ongoing"}'
+expect 422 unknown_code "an unknown kind"
+[ "$(jq -r .error.dimension "$T/r")" = kind ] && jq -e '.error.valid | index("violence.sexual")' "$T/r" >/dev/null \
+  || fail "unknown_code does not list the valid kinds: $(cat "$T/r")"
+[ "$(abri_db "select count(*) from envelopes where case_ref = '$REF'")" = "$n0" ] || fail "a refused coding wrote something"
+ok "refused codings wrote nothing ($n0 envelopes)"
+c POST "/api/cases/$REF/ack/preview" "${X[@]}" -d '{}'; expect 422 no_coding "acknowledgement before coding"
+c POST "/api/cases/$REF/coding" "${X[@]}" -d '{"kind":"violence.sexual","context":"online","outcome":"ongoing","listened":true,"consent":["police"],"referred":["police"]}'
+expect 201 "" "a coding with consent"
+c POST "/api/cases/$REF/ack/preview" "${X[@]}" -d '{}'; expect 200 "" "acknowledgement preview"
+jq -e '.ack.fr | contains("2012/29/UE")' "$T/r" >/dev/null || fail "preview without its French text"
+c POST "/api/cases/$REF/ack" "${X[@]}" -d '{}'; expect 201 "" "acknowledgement sent"
+jq '.file' "$T/r" >"$T/ack.json"
+abri_cli l1 verify-ack "$T/ack.json" >"$T/va.out" 2>&1 || fail "abri verify-ack refuses the console's file: $(cat "$T/va.out")"
+ok "abri verify-ack accepts the acknowledgement file"
+c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"open"}'; expect 200 "" "state open"
+[ "$(jq -r .state "$T/r")" = open ] || fail "state answer: $(cat "$T/r")"
+
+# ---- a tampered case: a replayed envelope
+rep submit --text "second case" >"$T/sub2.json" 2>/dev/null || fail "reporter submit 2"
+R2=$(jq -r .case_ref "$T/sub2.json")
+abri_cli l1 reply "$R2" -m "first answer" >/dev/null || fail "CLI reply in case 2"
+abri_db "insert into envelopes (case_ref, pos, kind, envelope, envelope_hash, submission_tag)
+         select '$R2', 3, kind, envelope, sha256(envelope_hash || '\\x01'::bytea),
+                sha256(submission_tag || '\\x01'::bytea) from envelopes where case_ref = '$R2' and pos = 2"
+c GET "/api/cases/$R2" "${K[@]}"; expect 200 "" "view of a tampered case"
+[ "$(jq -r .alarm "$T/r")" = true ] || fail "tampered case without alarm: $(head -c 600 "$T/r")"
+codes=$(jq -r '[.alarms[].code, .messages[].alarms[]?.code?] | map(select(. != null)) | unique | join(",")' "$T/r" 2>/dev/null || true)
+[ -n "$codes" ] || fail "tampered case without an alarm code: $(head -c 600 "$T/r")"
+ok "tampered case: alarm true, codes: $codes"
+c POST "/api/cases/$R2/reply" "${X[@]}" -d '{"text":"should not be sent"}'; expect 409 case_alarm "reply in a tampered case"
+
+# ---- idle lock
+sleep 4
+c GET /api/cases "${K[@]}"; expect 423 locked "inbox after 4 s idle (--idle-lock 3)"
+c GET /api/session "${K[@]}"
+[ "$(jq -r .locked "$T/r")" = true ] || fail "session after idle: $(cat "$T/r")"
+ok "the session says locked"
+grep -q "abri console: locked" "$T/console.err" || fail "no lock line on stderr"
+
+# ---- SIGTERM, and nothing decrypted in the output
+kill -TERM "$CPID"; rc=0; wait "$CPID" || rc=$?; CPID=""
+[ "$rc" = 0 ] || fail "SIGTERM: exit $rc"
+ok "SIGTERM -> exit 0"
+[ "$(wc -l <"$T/console.out")" = 1 ] || fail "stdout has more than the start line"
+for needle in "zebra-$$" "quokka-$$" "wombat-$$" "$PASS" "$COOKIE" "$CSRF" "second case"; do
+  grep -qF -- "$needle" "$T/console.out" "$T/console.err" && fail "the console printed a secret or plaintext: $needle"
+done
+grep -qF -- "$SECRET" "$T/console.err" && fail "the secret on stderr"
+ok "no plaintext, passphrase, cookie or CSRF token in the console's output ($(wc -l <"$T/console.err") lines on stderr)"
