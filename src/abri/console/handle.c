@@ -86,17 +86,6 @@ void console_error(console_resp *r, int status, const char *code, const char *me
 	console_error_with(r, status, code, message, NULL);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes s[0..n) ('+' is a space); NULL on a bad escape or NUL. */
 static char *url_decode(const char *s, size_t n)
 {
@@ -110,13 +99,15 @@ static char *url_decode(const char *s, size_t n)
 		if (ch == '+') {
 			ch = ' ';
 		} else if (ch == '%') {
-			int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
+			unsigned char byte;
+			size_t got = 0;
+			if (i + 2 >= n ||
+			    sodium_hex2bin(&byte, 1, s + i + 1, 2, NULL, &got, NULL) != 0 ||
+			    got != 1) {
 				free(out);
 				return NULL;
 			}
-			ch = hi * 16 + lo;
+			ch = byte;
 			i += 2;
 		}
 		if (ch == 0) {
