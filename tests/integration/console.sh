@@ -10,7 +10,8 @@ SRV="unix:$T/abrid.sock"
 rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }
 
 SECRET_TEXT="Rapport confidentiel zebra-$$"
-rep submit --text "$SECRET_TEXT" --token-out "$T/tok" >"$T/sub.json" 2>/dev/null || fail "reporter submit"
+rep submit --text "$SECRET_TEXT" --lang ar --form '{"kind":"violence_domestic","when":"month","wants":["info"]}' \
+  --token-out "$T/tok" >"$T/sub.json" 2>/dev/null || fail "reporter submit"
 REF=$(jq -r .case_ref "$T/sub.json")
 ok "a case to look at: $REF"
 
@@ -109,9 +110,14 @@ c POST /api/unlock "${X[@]}" --data-binary @"$T/unlock.json"; expect 200 "" "unl
 [ "$(jq -r .locked "$T/r")" = false ] && [ "$(jq -r .listener.name "$T/r")" = "Listener One" ] \
   || fail "unlocked session: $(cat "$T/r")"
 c GET /api/cases "${K[@]}"; expect 200 "" "inbox"
-[ "$(jq -r --arg r "$REF" '.cases[] | select(.case_ref == $r) | .readable' "$T/r")" = true ] \
-  || fail "inbox does not list $REF as readable: $(cat "$T/r")"
-ok "inbox lists $REF (total $(jq .total "$T/r"))"
+[ "$(jq -r --arg r "$REF" '.cases[] | select(.case_ref == $r) | "\(.readable) \(.kind) \(.lang)"' "$T/r")" = "true violence_domestic ar" ] \
+  || fail "inbox does not list $REF as readable with its kind and language: $(cat "$T/r")"
+ok "inbox lists $REF readable, kind violence_domestic, language ar (total $(jq .total "$T/r"))"
+c GET "/api/cases?q=zebra-$$" "${K[@]}"; expect 200 "" "search"
+[ "$(jq -r '.cases[0].case_ref' "$T/r")" = "$REF" ] || fail "search by a word of the report: $(cat "$T/r")"
+c GET "/api/cases?q=absent-word-$$" "${K[@]}"
+[ "$(jq -r '.total' "$T/r")" = 0 ] || fail "search for an absent word: $(cat "$T/r")"
+ok "search finds the case by a word of its report, and nothing for an absent word"
 
 
 
