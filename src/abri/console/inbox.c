@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "abri/caseview.h"
 #include "console/console.h"
 
@@ -244,6 +246,8 @@ void h_cases(console *c, const console_req *rq, const json_t *body, console_resp
 	}
 	json_decref(cases);
 	free(f.state);
+	if (f.q != NULL)
+		sodium_memzero(f.q, strlen(f.q)); /* a search term */
 	free(f.q);
 	free(f.attention);
 	free(f.page);
