@@ -5,9 +5,12 @@
  *
  * Input: lines "METHOD\nTARGET\nHOST\nORIGIN\nCOOKIE\nCSRF\nCONTENT-TYPE\n"
  * then the body; an empty header line means the header is absent. The
- * first byte chooses the session: even = logged in with the fixed cookie
- * "c"*43 and CSRF token "x"*43 (so every route's body parsing is
- * reachable), odd = before login with the secret "s"*43. */
+ * first byte chooses the session: bit 0 clear = logged in with the fixed
+ * cookie "c"*43 and CSRF token "x"*43 (so every route's body parsing is
+ * reachable), set = before login with the secret "s"*43; bit 1 set =
+ * unlocked with a fresh listener key and an abrid that cannot be reached
+ * (a Unix socket that does not exist), so the case routes' paths and
+ * bodies are parsed and checked up to the first call to abrid. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +24,29 @@ static void fixed(char *dst, char ch)
 {
 	memset(dst, ch, CONSOLE_TOKEN_CHARS);
 	dst[CONSOLE_TOKEN_CHARS] = '\0';
+}
+
+/* A session as after unlocking, whose abrid is unreachable. */
+static int unlock_offline(console *c, cli_config *cfg)
+{
+	static const uint8_t org_pk[ABRI_ED25519_PK] = {0};
+	cli_session *s = calloc(1, sizeof *s);
+	if (s == NULL || (c->chg = calloc(1, sizeof *c->chg)) == NULL ||
+	    (s->key = abri_keypair_new()) == NULL ||
+	    abri_keypair_generate(s->key, ABRI_ROLE_LISTENER) < 0 ||
+	    abri_client_init(&s->client, "unix:/nonexistent/abri-fuzz.sock", "http://127.0.0.1:8470",
+	                     "fuzz") < 0) {
+		if (s != NULL && s->key != NULL)
+			abri_keypair_free(s->key);
+		free(s);
+		return -1;
+	}
+	s->cfg = cfg;
+	s->client.staff = s->key;
+	s->client.timeout_ms = 100;
+	abri_lists_init(&s->lists, &s->client, NULL, org_pk);
+	c->s = s;
+	return 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -65,6 +91,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fixed(c->cookie, 'c');
 		fixed(c->csrf, 'x');
 	}
+	if ((data[0] & 2) != 0 && unlock_offline(c, &cfg) < 0)
+		abort();
 	console_req rq = {
 	    .method = field[0],
 	    .target = field[1],

@@ -119,6 +119,31 @@ c GET "/api/cases?q=absent-word-$$" "${K[@]}"
 [ "$(jq -r '.total' "$T/r")" = 0 ] || fail "search for an absent word: $(cat "$T/r")"
 ok "search finds the case by a word of its report, and nothing for an absent word"
 
+# ---- what the pick-lists and composers are made of
+c GET /api/reference "${K[@]}"; expect 200 "" "reference data"
+jq -e '.retention_days == 365 and (.taxonomy.kind["violence.sexual"] | .en and .fr and .nl)
+       and (.taxonomy.referral | has("police")) and (.templates | type == "object")' "$T/r" >/dev/null ||
+  fail "reference: $(head -c 400 "$T/r")"
+ok "reference: taxonomy labelled in en, fr and nl, templates, abrid's retention period (365 days)"
+
+# ---- an attachment: decrypted by the console after its hash is checked
+head -c 150000 /dev/urandom >"$T/doc.bin"
+rep submit --text "with a document" --attach "$T/doc.bin" --token-out "$T/tok3" >"$T/sub3.json" 2>/dev/null ||
+  fail "reporter submit with an attachment"
+R3=$(jq -r .case_ref "$T/sub3.json")
+curl -sS -o "$T/got.bin" -D "$T/h" -w '%{http_code}' "${K[@]}" "$B/api/cases/$R3/attachments/1/0" >"$T/st" ||
+  fail "attachment download"
+[ "$(cat "$T/st")" = 200 ] || fail "attachment: HTTP $(cat "$T/st")"
+cmp -s "$T/doc.bin" "$T/got.bin" || fail "the console's attachment differs from the file sent"
+grep -qi '^Content-Type: application/octet-stream' "$T/h" && grep -qi '^Content-Disposition: attachment; filename="doc.bin"' "$T/h" ||
+  fail "a document is not served as a download: $(cat "$T/h")"
+headers_ok "attachment"
+c GET "/api/cases/$R3/attachments/1/1" "${K[@]}"; expect 404 not_found "an attachment that does not exist"
+abri_db "update upload_chunks set chunk = set_byte(chunk, 100, get_byte(chunk, 100) # 1)
+         where idx = 1 and tag = (select tag from uploads where case_ref = '$R3')" || fail "tamper a chunk"
+c GET "/api/cases/$R3/attachments/1/0" "${K[@]}"; expect 409 attachment_alarm "an altered attachment"
+ok "documents come as downloads, byte for byte; an altered chunk is refused, nothing served"
+
 
 
 # ---- the case view

@@ -371,7 +371,9 @@ void h_reference(console *c, const console_req *rq, const json_t *body, console_
 		json_decref(tpl);
 		tpl = json_object();
 	}
-	console_json(
-	    r, 200,
-	    json_pack("{s:o?, s:o?, s:n}", "taxonomy", tax, "templates", tpl, "retention_days"));
+	/* abrid's retention period (GET /v1/config), known once unlocked. */
+	unsigned days = c->s != NULL ? c->s->scfg.retention_days : 0;
+	console_json(r, 200,
+	             json_pack("{s:o?, s:o?, s:o}", "taxonomy", tax, "templates", tpl,
+	                       "retention_days", days ? json_integer(days) : json_null()));
 }
