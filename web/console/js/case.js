@@ -36,13 +36,7 @@ function alarmItem(a, where) {
 function alarmBox(view) {
   const items = [];
   for (const a of view.alarms || []) items.push(alarmItem(a, a.pos ? t('alarm.at_pos', { pos: a.pos }) : null));
-  for (const m of view.messages || []) {
-    for (const code of m.alarms || []) {
-      const a = typeof code === 'string' ? { code } : code;
-      items.push(alarmItem(a, t('alarm.at_pos', { pos: m.pos })));
-    }
-    if (m.readable === false && !(m.alarms || []).length) items.push(alarmItem({ code: 'unreadable' }, t('alarm.at_pos', { pos: m.pos })));
-  }
+  // The case-level list already holds every message's alarms, with its position.
   if (view.alarm && items.length === 0) items.push(alarmItem({ code: 'other' }));
   if (items.length === 0) return null;
   const onlyListChange = (view.alarms || []).every((a) => a.code === 'list_changed') && !view.alarm && items.length === (view.alarms || []).length;
@@ -114,13 +108,14 @@ function reportSection(view) {
 }
 
 function isPerson(m) {
-  return !m.author || m.author.role === 'reporter' || m.kind === 'message' || m.kind === 'report';
+  return !!m.author && m.author.role === 'reporter';
 }
 
 function messageItem(view, m, reference) {
   const person = isPerson(m);
   const internal = m.kind === 'note' || m.kind === 'coding';
   const who = person ? t('msg.from_person')
+    : !m.author ? t('msg.from_unknown')
     : m.author.you ? t('msg.from_you', { name: m.author.name || '' })
       : t('msg.from_listener', { name: m.author.name || '' });
   let kindWords;
@@ -161,7 +156,8 @@ function messageItem(view, m, reference) {
 }
 
 function thread(view, reference) {
-  const msgs = view.messages || [];
+  // The report (position 1) has its own section above.
+  const msgs = (view.messages || []).filter((m) => m.kind !== 'report');
   return h('section', { class: 'thread', 'aria-labelledby': 'thread-title', id: 'thread', tabindex: '-1' },
     h('h2', { id: 'thread-title' }, t('thread.heading')),
     msgs.length ? h('ol', { class: 'msgs' }, msgs.map((m) => messageItem(view, m, reference)))
