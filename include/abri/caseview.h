@@ -69,9 +69,7 @@ json_t *abri_case_summary(const json_t *view, long long envelopes);
 /* Alarm codes of one message (docs/console-api.md), appended to arr. */
 int abri_case_msg_alarms(const abri_case_msg *m, json_t *arr);
 
-/* ISO week "YYYY-Www" -> its Monday "YYYY-MM-DD" (11 bytes with the NUL).
- * ABRI_ERR_INVALID for anything else. */
-int abri_week_monday(const char *week, char out[11]);
+/* ISO week "YYYY-Www" -> its Monday: abri_week_monday (abri/ack.h). */
 
 /* A case reference as typed: trimmed, upper-cased; ABRI_ERR_INVALID when
  * it is still not a valid reference. */

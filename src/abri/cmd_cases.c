@@ -4,38 +4,49 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abri/ack.h"
 #include "cmd.h"
 
 static const char usage[] =
     "Usage: abri cases [--state new|open|closed|erased] [--limit N]\n"
-    "Lists cases, newest week first. NEW counts messages that arrived since you\n"
-    "last ran `abri show` on the case on this workstation.\n";
+    "Lists cases, newest week first, with the Monday of the week each arrived.\n"
+    "NEW counts the person's messages that arrived since you last ran `abri show`\n"
+    "on the case on this workstation (never the listeners' own).\n";
 
 enum { O_STATE = OPT_CMD, O_LIMIT };
 
-/* "+3", "" or "never opened", from the local state; *alarm when the server
- * shows fewer messages than were seen here. */
-static void new_column(const cli_config *cfg, const char *ref, json_int_t n, char *out, size_t len,
-                       int *alarm)
+/* "+2 from the person", "not opened yet" or "": only the person's
+ * messages count, never the listeners' own; *alarm when abrid shows fewer
+ * messages than were seen here. */
+static int new_column(cli_session *s, const char *ref, json_int_t n, char *out, size_t len,
+                      int *alarm)
 {
 	json_t *doc = NULL;
+	long long fresh;
+	int fewer, ex;
+
 	out[0] = '\0';
-	if (cli_case_state_load(cfg, ref, &doc) != CLI_OK)
-		return;
-	json_t *count = json_object_get(doc, "count");
-	if (!json_is_integer(count)) {
-		snprintf(out, len, "not opened yet");
-	} else if (n > json_integer_value(count)) {
-		snprintf(out, len, "+%lld", (long long)(n - json_integer_value(count)));
-	} else if (n < json_integer_value(count)) {
-		snprintf(out, len, "FEWER THAN SEEN (%lld)!", (long long)json_integer_value(count));
-		*alarm = 1;
-	}
+	if ((ex = cli_case_state_load(s->cfg, ref, &doc)) != CLI_OK)
+		return ex;
+	long long seen = abri_casestate_count(doc);
 	json_decref(doc);
+	if (seen < 0) {
+		snprintf(out, len, "not opened yet");
+		return CLI_OK;
+	}
+	if ((ex = cli_case_new_from_person(s, ref, n, &fresh, &fewer)) != CLI_OK)
+		return ex;
+	if (fewer) {
+		snprintf(out, len, "FEWER THAN SEEN (%lld)!", seen);
+		*alarm = 1;
+	} else if (fresh > 0) {
+		snprintf(out, len, "+%lld from the person", fresh);
+	}
+	return CLI_OK;
 }
 
 struct listing {
-	const cli_config *cfg;
+	cli_session *s;
 	uint32_t left;  /* cases still to print */
 	uint32_t total; /* --limit */
 	int alarm;
@@ -52,30 +63,32 @@ static int print_page(const json_t *cases, void *cls)
 		const char *state = json_string_value(json_object_get(c, "state"));
 		const char *week = json_string_value(json_object_get(c, "week"));
 		json_t *n = json_object_get(c, "envelopes");
-		char col[64];
+		char col[64], monday[11];
+		int ex;
 		if (ref == NULL || !abri_case_ref_valid(ref) || state == NULL || week == NULL ||
-		    !json_is_integer(n)) {
+		    !json_is_integer(n) || abri_week_monday(week, monday) != ABRI_OK) {
 			cli_err("malformed case entry in the server's answer");
 			return CLI_SERVER;
 		}
 		if (L->left == 0)
 			return CLI_OK;
 		if (L->left-- == L->total)
-			printf("%-10s  %-8s%-8s  %5s  %s\n", "CASE", "STATE", "WEEK", "MSGS",
+			printf("%-10s  %-8s%-10s  %5s  %s\n", "CASE", "STATE", "WEEK OF", "MSGS",
 			       "NEW");
-		new_column(L->cfg, ref, json_integer_value(n), col, sizeof col, &L->alarm);
+		if ((ex = new_column(L->s, ref, json_integer_value(n), col, sizeof col,
+		                     &L->alarm)) != CLI_OK)
+			return ex;
 		printf("%-10s  ", ref);
 		abri_fputs_safe(stdout, state);
 		printf("%*s", (int)(8 - (strlen(state) < 8 ? strlen(state) : 8)), "");
-		abri_fputs_safe(stdout, week);
-		printf("  %5lld  %s\n", (long long)json_integer_value(n), col);
+		printf("%s  %5lld  %s\n", monday, (long long)json_integer_value(n), col);
 	}
 	return CLI_OK;
 }
 
 static int list_cases(cli_session *s, const char *state, uint32_t limit)
 {
-	struct listing L = {.cfg = s->cfg, .left = limit, .total = limit};
+	struct listing L = {.s = s, .left = limit, .total = limit};
 	int ex = cli_cases_pages(s, state, limit, "listing cases", print_page, &L);
 
 	if (ex == CLI_OK && L.left == L.total)

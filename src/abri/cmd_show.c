@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "abri/ack.h"
 #include "attachments.h"
 #include "cmd.h"
 
@@ -22,18 +23,23 @@ static const char *text_of(const abri_case_msg *m)
 	return json_string_value(json_object_get(m->body, "text"));
 }
 
-static void print_indented(const char *text)
+static void print_indented_by(const char *indent, const char *text)
 {
 	char *copy = strdup(text), *line, *next;
 	for (line = copy; line != NULL; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
-		fputs("    ", stdout);
+		fputs(indent, stdout);
 		abri_fputs_safe(stdout, line);
 		fputc('\n', stdout);
 	}
 	free(copy);
+}
+
+static void print_indented(const char *text)
+{
+	print_indented_by("    ", text);
 }
 
 static void print_author(const abri_case_msg *m)
@@ -105,6 +111,117 @@ static void print_ack(const json_t *a)
 		print_indented(json_string_value(json_object_get(a, "fr")));
 }
 
+
+/* The report form's codes (web app, docs/protocol.md section 9) in words. */
+static const char *const form_words[][2] = {
+    {"violence_domestic", "violence at home, by a partner or a family member"},
+    {"violence_sexual", "sexual violence"},
+    {"violence_institutional", "violence by an institution or its staff"},
+    {"violence_other", "other violence"},
+    {"discrimination_housing", "discrimination in housing"},
+    {"discrimination_work", "discrimination at work or when looking for work"},
+    {"discrimination_policing", "discrimination by the police"},
+    {"discrimination_other", "other discrimination"},
+    {"week", "the week of the report"},
+    {"month", "the month of the report"},
+    {"year", "the year of the report"},
+    {"earlier", "before the year of the report"},
+    {"info", "only information"},
+    {"contact", "to be contacted by a listener"},
+    {"police", "help to file a complaint with the police"},
+    {"doctor", "to be referred to a doctor"},
+    {"lawyer", "to be referred to a lawyer"},
+    {"equality", "to be referred to an equality body"},
+};
+
+/* The web app's languages (web/src/i18n) by name. */
+static const char *const lang_names[][2] = {
+    {"ar", "Arabic"},   {"de", "German"},     {"en", "English"},    {"es", "Spanish"},
+    {"fa", "Persian"},  {"fa-AF", "Dari"},    {"prs", "Dari"},      {"fr", "French"},
+    {"nl", "Dutch"},    {"ps", "Pashto"},     {"pt-BR", "Portuguese (Brazil)"},
+    {"ru", "Russian"},  {"so", "Somali"},     {"ti", "Tigrinya"},   {"tr", "Turkish"},
+    {"uk", "Ukrainian"},
+};
+
+static const char *word(const char *code)
+{
+	for (size_t i = 0; code != NULL && i < sizeof form_words / sizeof form_words[0]; i++)
+		if (strcmp(code, form_words[i][0]) == 0)
+			return form_words[i][1];
+	return NULL;
+}
+
+static void print_lang(const char *lang)
+{
+	for (size_t i = 0; i < sizeof lang_names / sizeof lang_names[0]; i++)
+		if (strcmp(lang, lang_names[i][0]) == 0) {
+			printf("%s (", lang_names[i][1]);
+			abri_fputs_safe(stdout, lang);
+			fputc(')', stdout);
+			return;
+		}
+	abri_fputs_safe(stdout, lang);
+}
+
+/* One coded answer: its words, or the code as sent when unknown. */
+static void print_coded(const char *label, const json_t *v)
+{
+	const char *code = json_string_value(v), *w = word(code);
+	if (code == NULL)
+		return;
+	printf("    %-14s", label);
+	if (w != NULL)
+		fputs(w, stdout);
+	else
+		abri_fputs_safe(stdout, code);
+	fputc('\n', stdout);
+}
+
+/* Free text from the person, on its own lines, escaped. */
+static void print_free(const char *label, const json_t *v)
+{
+	const char *t = json_string_value(v);
+	if (t == NULL || t[0] == '\0')
+		return;
+	printf("    %s:\n", label);
+	print_indented_by("        ", t);
+}
+
+/* The whole report form, labelled: what the person chose and wrote. */
+static void print_form(const json_t *body)
+{
+	const json_t *form = json_object_get(body, "form"), *wants = json_object_get(form, "wants");
+	const char *lang = json_string_value(json_object_get(body, "lang"));
+	size_t i;
+	json_t *w;
+
+	fputs("    --- the report form, as the person filled it ---\n", stdout);
+	if (lang != NULL) {
+		printf("    %-14s", "Language:");
+		print_lang(lang);
+		fputc('\n', stdout);
+	}
+	print_coded("What:", json_object_get(form, "kind"));
+	print_coded("When:", json_object_get(form, "when"));
+	if (json_array_size(wants) > 0) {
+		printf("    %-14s", "Wants:");
+		json_array_foreach(wants, i, w)
+		{
+			const char *c = json_string_value(w), *ww = word(c);
+			fputs(i ? "; " : "", stdout);
+			if (ww != NULL)
+				fputs(ww, stdout);
+			else
+				abri_fputs_safe(stdout, c ? c : "?");
+		}
+		fputc('\n', stdout);
+	}
+	print_free("Where", json_object_get(form, "where"));
+	print_free("Who", json_object_get(form, "who"));
+	print_free("How and when to contact them", json_object_get(form, "contact"));
+	fputs("    What happened (as written):\n", stdout);
+}
+
 static void print_msg(const abri_case_msg *m)
 {
 	const char *kind = m->info.kind ? abri_kind_name(m->info.kind) : NULL;
@@ -125,7 +242,9 @@ static void print_msg(const abri_case_msg *m)
 		abri_case_msg_explain(m, why, sizeof why);
 		printf("     !!! %s\n", why);
 	}
-	if (m->verified && text_of(m) != NULL) {
+	if (m->verified && m->info.kind == ABRI_KIND_REPORT)
+		print_form(m->body);
+	if (m->verified && m->info.kind != ABRI_KIND_REPORT && text_of(m) != NULL) {
 		const char *lang = json_string_value(json_object_get(m->body, "lang"));
 		if (lang != NULL) {
 			fputs("    [language: ", stdout);
@@ -133,6 +252,9 @@ static void print_msg(const abri_case_msg *m)
 			fputs("]\n", stdout);
 		}
 		print_indented(text_of(m));
+	} else if (m->verified && m->info.kind == ABRI_KIND_REPORT) {
+		const char *t = text_of(m);
+		print_indented_by("        ", t != NULL && t[0] != '\0' ? t : "(no text: see the attachments)");
 	}
 	if (m->verified && json_is_object(json_object_get(m->body, "coding")))
 		print_coding(json_object_get(m->body, "coding"));
@@ -151,8 +273,12 @@ static void print_case(const abri_case *cs, const json_t *answer)
 	const char *purge = json_string_value(json_object_get(answer, "purge_after"));
 	printf("Case %s   state: ", cs->case_ref);
 	abri_fputs_safe(stdout, cs->state);
-	fputs("   week: ", stdout);
-	abri_fputs_safe(stdout, cs->week);
+	char monday[11];
+	fputs("   received: ", stdout);
+	if (abri_week_monday(cs->week, monday) == ABRI_OK)
+		printf("week of %s (%s)", monday, cs->week);
+	else
+		abri_fputs_safe(stdout, cs->week);
 	if (purge != NULL) {
 		fputs("   purge after: ", stdout);
 		abri_fputs_safe(stdout, purge);
@@ -162,43 +288,11 @@ static void print_case(const abri_case *cs, const json_t *answer)
 		print_msg(&cs->msgs[i]);
 }
 
-static json_t *msg_json(const abri_case_msg *m)
+/* --json: the shared case view (docs/console-api.md, "Case view"). */
+static int print_case_json(const abri_case *cs, const json_t *answer, const json_t *doc,
+                           const abri_local_check *lc)
 {
-	char fp[40], why[1024];
-	const char *kind = m->info.kind ? abri_kind_name(m->info.kind) : NULL;
-	json_t *o = json_pack("{s:I, s:s?, s:b, s:b, s:b}", "pos", (json_int_t)m->pos, "kind", kind,
-	                      "readable", m->for_me && m->opened, "verified", m->verified, "alarm",
-	                      (m->problems || m->chain));
-	if (o == NULL)
-		return NULL;
-	if (m->problems || m->chain) {
-		abri_case_msg_explain(m, why, sizeof why);
-		json_object_set_new(o, "problems", json_string(why));
-	}
-	if (!m->verified)
-		return o;
-	abri_fingerprint(fp, m->author.ed_kid);
-	json_object_set_new(o, "author",
-	                    m->by_reporter ? json_pack("{s:s}", "role", "reporter")
-	                                   : json_pack("{s:s, s:s, s:s, s:b}", "role", "listener",
-	                                               "name", m->author.name, "fingerprint", fp,
-	                                               "you", m->by_reader));
-	json_object_set_new(o, "list_version", json_integer(m->inner.list_version));
-	json_object_set_new(o, "counter", json_integer((json_int_t)m->inner.counter));
-	if (m->body != NULL)
-		json_object_set(o, "body", m->body);
-	return o;
-}
-
-static int print_case_json(const abri_case *cs, size_t local_alarms)
-{
-	json_t *msgs = json_array();
-	for (size_t i = 0; msgs != NULL && i < cs->n; i++)
-		json_array_append_new(msgs, msg_json(&cs->msgs[i]));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:o}", "case_ref", cs->case_ref, "state",
-	                      cs->state, "week", cs->week, "alarm",
-	                      abri_case_alarming(cs) || local_alarms > 0, "local_alarms",
-	                      (json_int_t)local_alarms, "messages", msgs);
+	json_t *o = abri_case_view(cs, answer, doc, lc);
 	if (o == NULL || json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0) {
 		json_decref(o);
 		return CLI_LOCAL;
@@ -218,7 +312,10 @@ static int show(cli_session *s, const char *ref, int as_json, const char *save_d
 		return ex;
 	if ((ex = cli_case_state_load(s->cfg, ref, &doc)) == CLI_OK) {
 		size_t local = cli_case_state_check(doc, &cs, s->key);
-		ex = as_json ? print_case_json(&cs, local) : (print_case(&cs, answer), CLI_OK);
+		abri_local_check lc;
+		abri_casestate_check(doc, &cs, s->key->ed_kid, &lc);
+		ex = as_json ? print_case_json(&cs, answer, doc, &lc)
+		             : (print_case(&cs, answer), CLI_OK);
 		if (ex == CLI_OK)
 			ex = cli_case_state_update(s->cfg, doc, &cs, s->key);
 		if (ex == CLI_OK && save_dir != NULL)

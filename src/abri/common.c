@@ -17,7 +17,6 @@
 
 #define PASSPHRASE_MAX 1024u
 #define CONFIG_MAX     (64u * 1024u)
-#define STATE_MAX      (16u * 1024u * 1024u)
 
 /* ---- messages and exit codes ---- */
 
@@ -95,8 +94,14 @@ int cli_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 
 int cli_ref_ok(const char *ref)
 {
-	if (ref != NULL && abri_case_ref_valid(ref))
+	char norm[ABRI_CASE_REF_CHARS + 1];
+	if (abri_case_ref_normalise(ref, norm) == ABRI_OK) {
+		/* References are accepted as typed (any case, spaces, O for 0):
+		 * the argument, writable argv memory, is rewritten in place; the
+		 * normal form is never longer. */
+		memcpy((char *)ref, norm, sizeof norm);
 		return 1;
+	}
 	cli_err("not a case reference (10 characters, like 7K2M9QX4TB)");
 	return 0;
 }
@@ -557,39 +562,35 @@ int cli_case_fetch(cli_session *s, const char *ref, abri_case *cs, json_t **answ
 	return CLI_OK;
 }
 
-/* ---- local case state ---- */
-
-static int case_state_path(const cli_config *cfg, const char *ref, char *out, size_t n,
-                           int dir_only)
+int cli_case_new_from_person(cli_session *s, const char *ref, long long envelopes,
+                             long long *fresh, int *fewer)
 {
-	int len = dir_only ? snprintf(out, n, "%s/cases", cfg->state_dir)
-	                   : snprintf(out, n, "%s/cases/%s.json", cfg->state_dir, ref);
-	return (len < 0 || (size_t)len >= n || !abri_case_ref_valid(ref)) ? -1 : 0;
+	json_t *doc = NULL;
+	abri_case cs;
+	int ex = cli_case_state_load(s->cfg, ref, &doc);
+	long long seen = ex == CLI_OK ? abri_casestate_count(doc) : -1;
+
+	*fresh = 0;
+	*fewer = 0;
+	if (ex == CLI_OK && seen >= 0 && envelopes < seen)
+		*fewer = 1;
+	if (ex == CLI_OK && seen >= 0 && envelopes > seen &&
+	    (ex = cli_case_fetch(s, ref, &cs, NULL)) == CLI_OK) {
+		*fresh = (long long)abri_case_new_from_person(&cs, doc);
+		abri_case_free(&cs);
+	}
+	json_decref(doc);
+	return ex;
 }
+
+/* ---- local case state (src/client/casestate.c, with the alarms printed) ---- */
 
 int cli_case_state_load(const cli_config *cfg, const char *ref, json_t **doc)
 {
-	char path[4096];
-	uint8_t *d;
-	size_t len;
-	json_error_t jerr;
-
-	*doc = NULL;
-	if (case_state_path(cfg, ref, path, sizeof path, 0) < 0)
-		return CLI_LOCAL;
-	int rc = abri_file_read(path, STATE_MAX, &d, &len);
-	if (rc == ABRI_ERR_IO && errno == ENOENT) {
-		*doc = json_object();
-		return *doc ? CLI_OK : CLI_LOCAL;
-	}
-	if (rc == ABRI_OK) {
-		*doc = json_loadb((const char *)d, len, JSON_REJECT_DUPLICATES, &jerr);
-		free(d);
-	}
-	if (*doc == NULL || !json_is_object(*doc)) {
-		cli_err("the local state file %s is unreadable or corrupt", path);
-		json_decref(*doc);
-		*doc = NULL;
+	int rc = abri_casestate_load(cfg->state_dir, ref, doc);
+	if (rc < 0) {
+		cli_err("the local state of case %s (in %s/cases) is unreadable or corrupt: %s", ref,
+		        cfg->state_dir, abri_strerror(rc));
 		return CLI_LOCAL;
 	}
 	return CLI_OK;
@@ -597,107 +598,28 @@ int cli_case_state_load(const cli_config *cfg, const char *ref, json_t **doc)
 
 int cli_case_state_save(const cli_config *cfg, const char *ref, json_t *doc)
 {
-	char path[4096], dir[4096];
-	if (case_state_path(cfg, ref, path, sizeof path, 0) < 0 ||
-	    case_state_path(cfg, ref, dir, sizeof dir, 1) < 0 || abri_mkdir_p(dir, 0700) < 0) {
-		cli_err("cannot write the local state of case %s", ref);
+	int rc = abri_casestate_save(cfg->state_dir, ref, doc);
+	if (rc < 0) {
+		cli_err("cannot write the local state of case %s: %s", ref, abri_strerror(rc));
 		return CLI_LOCAL;
 	}
-	return cli_json_save(path, doc);
-}
-
-static int seen_has(const json_t *seen, const char *b64)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(seen, i, v) if (json_is_string(v) &&
-	                                   strcmp(json_string_value(v), b64) == 0) return 1;
-	return 0;
+	return CLI_OK;
 }
 
 int cli_case_state_merge(json_t *doc, const abri_case *cs)
 {
-	json_t *seen = json_object_get(doc, "seen");
-	if (!json_is_array(seen)) {
-		seen = json_array();
-		if (seen == NULL || json_object_set_new(doc, "seen", seen) < 0)
-			return CLI_LOCAL;
-	}
-	for (size_t i = 0; i < cs->n; i++) {
-		/* Only what looked genuine: a flagged intruder that the server
-		 * takes back must not read as a lost message later. */
-		if (cs->msgs[i].env == NULL || cs->msgs[i].problems || cs->msgs[i].chain)
-			continue;
-		char *h = abri_b64_encode(cs->msgs[i].hash, ABRI_HASH_BYTES);
-		int rc = (h == NULL ||
-		          (!seen_has(seen, h) && json_array_append_new(seen, json_string(h)) < 0));
-		free(h);
-		if (rc)
-			return CLI_LOCAL;
-	}
-	return json_object_set_new(doc, "count", json_integer((json_int_t)cs->n)) < 0 ? CLI_LOCAL
-	                                                                              : CLI_OK;
-}
-
-size_t cli_case_state_missing(const json_t *doc, const abri_case *cs)
-{
-	size_t i, missing = 0;
-	json_t *v;
-	uint8_t h[ABRI_HASH_BYTES];
-	json_array_foreach(json_object_get(doc, "seen"), i, v)
-	{
-		const char *s = json_string_value(v);
-		int found = 0;
-		if (s == NULL || abri_b64_decode_exact(s, h, sizeof h) < 0)
-			continue;
-		for (size_t j = 0; j < cs->n && !found; j++)
-			found =
-			    cs->msgs[j].env != NULL && memcmp(cs->msgs[j].hash, h, sizeof h) == 0;
-		if (!found) {
-			char hex[17];
-			sodium_bin2hex(hex, sizeof hex, h, 8);
-			cli_alarm("a message you saw before has DISAPPEARED from this case "
-			          "(envelope hash %s...)",
-			          hex);
-			missing++;
-		}
-	}
-	return missing;
-}
-
-static json_t *own_entry(const json_t *doc, const uint8_t kid[ABRI_KEY_ID_BYTES])
-{
-	char *k = abri_b64_encode(kid, ABRI_KEY_ID_BYTES);
-	json_t *e = k ? json_object_get(json_object_get(doc, "own"), k) : NULL;
-	free(k);
-	return e;
+	return abri_casestate_merge(doc, cs, NULL) < 0 ? CLI_LOCAL : CLI_OK;
 }
 
 uint64_t cli_case_state_own(const json_t *doc, const uint8_t kid[ABRI_KEY_ID_BYTES])
 {
-	json_int_t c = json_integer_value(json_object_get(own_entry(doc, kid), "counter"));
-	return c > 0 ? (uint64_t)c : 0;
+	return abri_casestate_own(doc, kid);
 }
 
 int cli_case_state_set_own(json_t *doc, const uint8_t kid[ABRI_KEY_ID_BYTES], uint64_t counter,
                            const uint8_t hash[ABRI_HASH_BYTES])
 {
-	json_t *own = json_object_get(doc, "own");
-	char *k = abri_b64_encode(kid, ABRI_KEY_ID_BYTES);
-	char *h = abri_b64_encode(hash, ABRI_HASH_BYTES);
-	int rc = -1;
-
-	if (!json_is_object(own)) {
-		own = json_object();
-		if (own == NULL || json_object_set_new(doc, "own", own) < 0)
-			own = NULL;
-	}
-	if (own != NULL && k != NULL && h != NULL)
-		rc = json_object_set_new(
-		    own, k, json_pack("{s:I, s:s}", "counter", (json_int_t)counter, "hash", h));
-	free(k);
-	free(h);
-	return rc < 0 ? CLI_LOCAL : CLI_OK;
+	return abri_casestate_set_own(doc, kid, counter, hash) < 0 ? CLI_LOCAL : CLI_OK;
 }
 
 /* ---- writing key pairs ---- */
@@ -768,30 +690,27 @@ int cli_keygen_write(const cli_config *cfg, cli_keygen *g, abri_keypair **out)
 
 size_t cli_case_state_check(const json_t *doc, const abri_case *cs, const abri_keypair *me)
 {
-	abri_chain_pos pos;
-	size_t alarms = cli_case_state_missing(doc, cs);
-	uint64_t mine = cli_case_state_own(doc, me->ed_kid);
-
-	abri_case_next(cs, me->ed_kid, &pos);
-	if (mine >= pos.counter) {
+	abri_local_check lc;
+	abri_casestate_check(doc, cs, me->ed_kid, &lc);
+	if (lc.disappeared > 0) {
+		char hex[17];
+		sodium_bin2hex(hex, sizeof hex, lc.first_disappeared, 8);
+		cli_alarm("%zu message(s) you saw before have DISAPPEARED from this case (first: "
+		          "envelope hash %s...)",
+		          lc.disappeared, hex);
+	}
+	if (lc.own_gone)
 		cli_alarm(
 		    "you wrote message %llu of your chain in this case, the server shows only "
 		    "%llu: your messages have DISAPPEARED",
-		    (unsigned long long)mine, (unsigned long long)(pos.counter - 1));
-		alarms++;
-	}
-	return alarms;
+		    (unsigned long long)lc.own_recorded, (unsigned long long)lc.own_present);
+	return lc.disappeared + (size_t)lc.own_gone;
 }
 
 int cli_case_state_update(const cli_config *cfg, json_t *doc, const abri_case *cs,
                           const abri_keypair *me)
 {
-	abri_chain_pos pos;
-	int ex = cli_case_state_merge(doc, cs);
-
-	abri_case_next(cs, me->ed_kid, &pos);
-	if (ex == CLI_OK && pos.counter - 1 > cli_case_state_own(doc, me->ed_kid))
-		ex = cli_case_state_set_own(doc, me->ed_kid, pos.counter - 1, pos.prev);
+	int ex = abri_casestate_merge(doc, cs, me->ed_kid) < 0 ? CLI_LOCAL : CLI_OK;
 	if (ex == CLI_OK)
 		ex = cli_case_state_save(cfg, cs->case_ref, doc);
 	return ex;

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "abri/caseview.h"
 #include "abri/client.h"
 
 /* Exit codes (docs/cli.md). */
@@ -98,7 +99,9 @@ int cli_exit_for(int rc);
 int cli_call_failed(const char *what, int rc, const abri_client *c);
 
 int cli_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
-/* REF check before it is used in a URL or a file name. */
+/* REF check before it is used in a URL or a file name. A reference is
+ * accepted as typed (lower case, spaces or dashes, O for 0, I/L for 1) and
+ * rewritten in place in its normal form: ref must be writable (argv). */
 int cli_ref_ok(const char *ref);
 
 /* Passphrase from --passphrase-file (first line) or the terminal with echo
@@ -184,6 +187,14 @@ void cli_month_now(char out[8]);
  * it is handed out. Returns an exit code (CLI_USAGE when none is left). */
 int cli_survey_code_take(const cli_config *cfg, char out[15]);
 
+/* Messages from the person in case ref that this workstation has not seen:
+ * 0 without a request when the remembered count is not below envelopes
+ * (abrid's count) or when the case was never opened here; otherwise the
+ * case is fetched and verified. *fewer: abrid shows fewer envelopes than
+ * were seen here. Returns an exit code. */
+int cli_case_new_from_person(cli_session *s, const char *ref, long long envelopes,
+                             long long *fresh, int *fewer);
+
 /* Local per-case state: <state_dir>/cases/<REF>.json
  * {"seen": [b64 hash...], "count": N, "own": {"<b64 kid>": {"counter": N,
  *  "hash": b64}}}. Seen/unseen never lives on the server. */
@@ -191,9 +202,6 @@ int cli_case_state_load(const cli_config *cfg, const char *ref, json_t **doc);
 int cli_case_state_save(const cli_config *cfg, const char *ref, json_t *doc);
 /* Adds the hash of every unflagged envelope to "seen", sets "count". */
 int cli_case_state_merge(json_t *doc, const abri_case *cs);
-/* Hashes in "seen" that are no longer in the case; prints one alarm each;
- * returns how many. */
-size_t cli_case_state_missing(const json_t *doc, const abri_case *cs);
 /* Compares the case with what this workstation saw before: messages that
  * disappeared, our own counter gone backwards. Prints an alarm for each
  * and returns how many. */

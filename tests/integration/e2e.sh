@@ -29,9 +29,36 @@ abri_cli l1 cases >"$T/cases.txt" || fail "abri cases"
 grep -q "$ref" "$T/cases.txt" || fail "abri cases does not list $ref"
 ok "listener lists the case"
 
-abri_cli l1 show "$ref" >"$T/show1.txt" || fail "abri show exited $?"
+grep -q "^$ref  new     $(date -u -d "$(date -u +%F) -$(( $(date -u +%u) - 1 )) days" +%F)" "$T/cases.txt" ||
+  fail "abri cases does not date the case by the Monday of its week: $(cat "$T/cases.txt")"
+grep "$ref" "$T/cases.txt" | grep -q "not opened yet" || fail "abri cases: never opened not said"
+ok "listener lists the case, dated by its week's Monday"
+
+abri_cli l1 show "${ref,,}" >"$T/show1.txt" || fail "abri show (reference in lower case) exited $?"
 grep -qF "$TEXT" "$T/show1.txt" || fail "abri show does not show the decrypted report"
-ok "listener 1 decrypts and verifies the report"
+grep -q "received: week of [0-9-]* (20[0-9][0-9]-W[0-9][0-9])" "$T/show1.txt" || fail "abri show: no date"
+ok "listener 1 decrypts and verifies the report (reference typed in lower case)"
+
+# The whole report form, labelled, the person's answers escaped.
+FORM='{"kind":"discrimination_housing","when":"month","where":"Rue Haute\u001b[31m","who":"the landlord",
+ "wants":["info","contact"],"contact":"call me after 2 pm \u202e"}'
+rep submit --text "form report" --lang ar --form "$FORM" --token-out "$T/ftoken" >"$T/fsub.json" ||
+  fail "submit with a form"
+fref=$(jq -r .case_ref "$T/fsub.json")
+abri_cli l1 show "$fref" >"$T/fshow.txt" || fail "abri show (form) exited $?"
+for want in "Language:     Arabic (ar)" "What:         discrimination in housing" \
+  "When:         the month of the report" \
+  "Wants:        only information; to be contacted by a listener" "Where:" "Rue Haute\\x1b[31m" \
+  "Who:" "the landlord" "How and when to contact them:" 'call me after 2 pm \u{202e}' \
+  "What happened (as written):" "form report"; do
+  grep -qF -- "$want" "$T/fshow.txt" || fail "abri show does not print '$want': $(cat "$T/fshow.txt")"
+done
+if grep -q $'\e' "$T/fshow.txt"; then fail "abri show printed a raw escape character"; fi
+abri_cli l1 show "$fref" --json >"$T/fshow.json" || fail "abri show --json"
+jq -e '.report.form.kind == "discrimination_housing" and .report.form.contact != null and .report.lang == "ar"
+  and .week_start != null and .alarm == false and (.messages | length) == 1' "$T/fshow.json" >/dev/null ||
+  fail "abri show --json is not the case view: $(cat "$T/fshow.json")"
+ok "abri show prints the whole report form, labelled and escaped; --json is the case view"
 
 REPLY="Bonjour, nous avons bien reçu votre message. مرحبا"
 abri_cli l1 reply "$ref" -m "$REPLY" >/dev/null || fail "abri reply"
@@ -50,8 +77,15 @@ grep -F "$REPLY" "$T/open.jsonl" | jq -e '.kind == "reply" and .verified == true
 jq -se 'map(select(.kind == "report")) | length == 1' "$T/open.jsonl" >/dev/null || fail "reporter does not see own report"
 ok "reporter opens the case with the token and reads the verified reply"
 
+abri_cli l1 cases >"$T/cases2.txt" || fail "abri cases after the reply"
+grep "^$ref" "$T/cases2.txt" | grep -q "from the person" && fail "abri cases counts the listener's own reply as new"
 FOLLOW="Merci. Il est revenu hier soir."
 rep message --token-file "$T/token" --text "$FOLLOW" >/dev/null || fail "reporter follow-up"
+abri_cli l1 cases >"$T/cases3.txt" || fail "abri cases after the follow-up"
+grep "^$ref" "$T/cases3.txt" | grep -q "+1 from the person" || fail "abri cases: $(cat "$T/cases3.txt")"
+out=$(abri_cli l1 watch --once) || fail "abri watch --once"
+[ "$out" = "1 new case, 1 new message from people in other cases" ] || fail "abri watch --once: $out"
+ok "abri cases and abri watch count the person's new message, not the listener's own"
 abri_cli l1 show "$ref" >"$T/show3.txt" || fail "abri show after follow-up exited $?"
 grep -qF "$FOLLOW" "$T/show3.txt" || fail "follow-up not shown"
 ok "reporter follow-up reaches the listener, chain intact"

@@ -21,10 +21,10 @@ ref3=$(jq -r .case_ref "$T/sub3.json")
 rep message --token-file "$T/tok2" --text "a follow-up" >/dev/null || fail "follow-up"
 ok "three cases submitted, one with a follow-up"
 
-# abri watch: only the count of new cases.
+# abri watch: only counts (new cases; the people's new messages in other cases).
 out=$(abri_cli l1 watch --once) || fail "abri watch --once"
-[ "$out" = "3 new cases" ] || fail "abri watch --once: $out"
-ok "abri watch --once prints only the count of new cases"
+[ "$out" = "3 new cases, 0 new messages from people in other cases" ] || fail "abri watch --once: $out"
+ok "abri watch --once prints only counts"
 
 # The proof of receipt, verified offline against the signed list file.
 [ "$(jq -r .case_ref "$T/receipt1.json")" = "$ref1" ] || fail "receipt file is not for $ref1"
@@ -121,15 +121,16 @@ ok "a purged case's receipt still verifies offline"
 
 # abri watch keeps polling and prints again only when the count changes.
 out=$(abri_cli l1 watch --once) || fail "abri watch --once"
-[ "$out" = "0 new cases" ] || fail "abri watch --once after the purge: $out"
+[ "$out" = "0 new cases, 0 new messages from people in other cases" ] ||
+  fail "abri watch --once after the purge: $out"
 abri_cli l1 watch --interval 5 >"$T/watch.txt" 2>&1 &
 watch_pid=$!
 for _ in $(seq 1 100); do [ -s "$T/watch.txt" ] && break; sleep 0.1; done
 rep submit --text "fourth report" >/dev/null || fail "submit 4"
 for _ in $(seq 1 150); do [ "$(wc -l <"$T/watch.txt")" -ge 2 ] && break; sleep 0.1; done
 kill "$watch_pid"; wait "$watch_pid" 2>/dev/null || true
-[ "$(cat "$T/watch.txt")" = "0 new cases
-1 new case" ] || fail "abri watch printed: $(cat "$T/watch.txt")"
+[ "$(cat "$T/watch.txt")" = "0 new cases, 0 new messages from people in other cases
+1 new case, 0 new messages from people in other cases" ] || fail "abri watch printed: $(cat "$T/watch.txt")"
 ok "abri watch prints the count again when it changes, nothing else"
 
 # The purge thread: restart with purge_interval = 1.

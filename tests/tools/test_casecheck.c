@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "abri/caseview.h"
 #include "abri/client.h"
 
 #define TENANT "abri-test"
@@ -317,6 +318,94 @@ static void test_forgery(json_t *envs)
 	}
 }
 
+/* The case model (src/client/caseview.c, casestate.c): what is new from
+ * the person, the view's alarms by name, local memory, references. */
+static void test_view(json_t *envs)
+{
+	abri_case cs;
+	abri_local_check lc;
+	json_t *doc = json_object();
+	char ref[11];
+
+	verify(envs, l2, NULL, &cs);
+	CHECK(abri_casestate_count(doc) == -1);
+	CHECK(abri_case_new_from_person(&cs, doc) == 2); /* the report and "more" */
+	CHECK(abri_case_new_from_person(&cs, NULL) == 0);
+	json_t *a = answer(envs);
+	json_t *v = abri_case_view(&cs, a, doc, NULL);
+	CHECK(v != NULL && json_is_false(json_object_get(v, "alarm")));
+	CHECK(strcmp(json_string_value(json_object_get(v, "week_start")), "2026-11-16") == 0);
+	CHECK(json_array_size(json_object_get(v, "messages")) == 6);
+	CHECK(strcmp(json_string_value(json_object_get(json_object_get(v, "report"), "text")),
+	             "report") == 0);
+	json_t *m3 = json_array_get(json_object_get(v, "messages"), 3);
+	CHECK(json_is_true(json_object_get(m3, "new")));
+	CHECK(strcmp(json_string_value(json_object_get(json_object_get(m3, "author"), "role")),
+	             "reporter") == 0);
+	json_t *m5 = json_array_get(json_object_get(v, "messages"), 5);
+	CHECK(json_is_false(json_object_get(m5, "new")));
+	CHECK(strcmp(json_string_value(json_object_get(json_object_get(m5, "author"), "name")),
+	             "One") == 0);
+	json_t *sum = abri_case_summary(v, 6);
+	CHECK(sum != NULL && json_is_true(json_object_get(sum, "attention")) &&
+	      json_integer_value(json_object_get(sum, "new_from_person")) == 2 &&
+	      strcmp(json_string_value(json_object_get(sum, "excerpt")), "report") == 0);
+	json_decref(sum);
+	json_decref(v);
+
+	/* Once merged, nothing is new; our own counter is remembered. */
+	CHECK(abri_casestate_merge(doc, &cs, l1->ed_kid) == 0);
+	CHECK(abri_case_new_from_person(&cs, doc) == 0 && abri_casestate_count(doc) == 6);
+	CHECK(abri_casestate_own(doc, l1->ed_kid) == 3);
+	abri_casestate_check(doc, &cs, l1->ed_kid, &lc);
+	CHECK(lc.disappeared == 0 && !lc.own_gone);
+	abri_case_free(&cs);
+
+	/* The server drops l1's last reply: it disappeared, and l1's own
+	 * chain is shorter than remembered. */
+	json_t *fewer = without(envs, 5);
+	verify(fewer, l2, NULL, &cs);
+	abri_casestate_check(doc, &cs, l1->ed_kid, &lc);
+	CHECK(lc.disappeared == 1 && lc.own_gone && lc.own_recorded == 3 && lc.own_present == 2);
+	v = abri_case_view(&cs, a, doc, &lc);
+	json_t *codes = json_object_get(v, "alarms");
+	CHECK(json_is_true(json_object_get(v, "alarm")) && json_array_size(codes) == 2 &&
+	      strcmp(json_string_value(json_object_get(json_array_get(codes, 0), "code")),
+	             "disappeared") == 0 &&
+	      strcmp(json_string_value(json_object_get(json_array_get(codes, 1), "code")),
+	             "own_disappeared") == 0);
+	json_decref(v);
+	abri_case_free(&cs);
+	json_decref(fewer);
+
+	/* A replayed message is named "replayed", on the message and the case. */
+	json_t *replay = json_deep_copy(envs);
+	json_t *dup = json_deep_copy(json_array_get(envs, 1));
+	json_object_set_new(dup, "pos", json_integer(7));
+	json_array_append_new(replay, dup);
+	verify(replay, l2, NULL, &cs);
+	v = abri_case_view(&cs, a, NULL, NULL);
+	CHECK(json_is_true(json_object_get(v, "alarm")));
+	json_t *last = json_array_get(json_object_get(v, "messages"), 6);
+	CHECK(json_array_size(json_object_get(last, "alarms")) >= 1 &&
+	      strcmp(json_string_value(json_array_get(json_object_get(last, "alarms"), 0)),
+	             "replayed") == 0);
+	json_decref(v);
+	abri_case_free(&cs);
+	json_decref(replay);
+	json_decref(a);
+	json_decref(doc);
+
+	CHECK(abri_case_ref_normalise("7k2m9qx4tb", ref) == 0 && strcmp(ref, "7K2M9QX4TB") == 0);
+	CHECK(abri_case_ref_normalise(" 7K2M-9QX4-TB ", ref) == 0 && strcmp(ref, "7K2M9QX4TB") == 0);
+	CHECK(abri_case_ref_normalise("7K2M9QX4TB", ref) == 0);
+	CHECK(abri_case_ref_normalise("7K2M9QX4T", ref) != 0);
+	CHECK(abri_case_ref_normalise("7K2M9QX4TBB", ref) != 0);
+	CHECK(abri_case_ref_normalise("7K2M9QX4TU", ref) != 0);
+	CHECK(abri_case_ref_normalise("", ref) != 0);
+	CHECK(abri_case_ref_normalise("io0OlL1QX4", ref) == 0 && strcmp(ref, "1000111QX4") == 0);
+}
+
 int main(void)
 {
 	if (abri_init() < 0)
@@ -334,6 +423,7 @@ int main(void)
 	test_clean(envs);
 	test_tampering(envs);
 	test_forgery(envs);
+	test_view(envs);
 	json_decref(envs);
 
 	abri_lists_free(&lists);
