@@ -43,36 +43,58 @@ static int to_fd(void *cls, const uint8_t *p, size_t n)
 	return abri_write_all(*(int *)cls, p, n);
 }
 
+int cli_attachment_fetch(cli_session *s, const char *case_ref, const json_t *entry,
+                         abri_attach_ref *r, abri_buf *ct)
+{
+	int rc;
+
+	abri_buf_init(ct);
+	if (abri_attach_ref_parse(entry, r) != ABRI_OK)
+		return CLI_ALARM;
+	rc = abri_attach_download(&s->client, case_ref, r, ct);
+	if (rc != ABRI_OK) {
+		abri_attach_ref_wipe(r);
+		return cli_call_failed("downloading an attachment", rc, &s->client);
+	}
+	return CLI_OK;
+}
+
+int cli_attachment_open(const abri_buf *ct, const abri_attach_ref *r, abri_attach_sink sink,
+                        void *cls)
+{
+	int rc =
+	    abri_attach_open(ct->data, ct->len, r->key, r->hash, r->size, r->chunks, sink, cls);
+	if (rc == ABRI_ERR_CRYPTO || rc == ABRI_ERR_INVALID)
+		return CLI_ALARM;
+	return rc == ABRI_OK ? CLI_OK : CLI_LOCAL;
+}
+
 /* Decrypts ct into a temporary file in dir, then links it as path. */
 static int write_verified(const char *dir, const char *path, const abri_buf *ct,
                           const abri_attach_ref *r)
 {
 	char tmp[4096];
-	int fd, rc;
+	int fd, ex;
 
 	if (snprintf(tmp, sizeof tmp, "%s/.abri-attachment-XXXXXX", dir) >= (int)sizeof tmp ||
 	    (fd = mkstemp(tmp)) < 0) {
 		cli_err("cannot create a file in %s: %s", dir, strerror(errno));
 		return CLI_LOCAL;
 	}
-	rc = abri_attach_open(ct->data, ct->len, r->key, r->hash, r->size, r->chunks, to_fd, &fd);
-	if (rc == ABRI_OK && (fchmod(fd, 0600) != 0 || fsync(fd) != 0))
-		rc = ABRI_ERR_IO;
-	if (close(fd) != 0 && rc == ABRI_OK)
-		rc = ABRI_ERR_IO;
-	if (rc == ABRI_OK && link(tmp, path) != 0) {
+	ex = cli_attachment_open(ct, r, to_fd, &fd);
+	if (ex == CLI_OK && (fchmod(fd, 0600) != 0 || fsync(fd) != 0))
+		ex = CLI_LOCAL;
+	if (close(fd) != 0 && ex == CLI_OK)
+		ex = CLI_LOCAL;
+	if (ex == CLI_OK && link(tmp, path) != 0) {
 		cli_err("%s: %s (not overwritten)", path, strerror(errno));
 		(void)unlink(tmp);
 		return CLI_LOCAL;
 	}
 	(void)unlink(tmp);
-	if (rc == ABRI_ERR_CRYPTO || rc == ABRI_ERR_INVALID)
-		return CLI_ALARM;
-	if (rc != ABRI_OK) {
-		cli_err("%s: %s", path, abri_strerror(rc));
-		return CLI_LOCAL;
-	}
-	return CLI_OK;
+	if (ex == CLI_LOCAL)
+		cli_err("%s: %s", path, abri_strerror(ABRI_ERR_IO));
+	return ex;
 }
 
 static int save_one(cli_session *s, const abri_case *cs, const abri_case_msg *m, size_t i,
@@ -81,20 +103,17 @@ static int save_one(cli_session *s, const abri_case *cs, const abri_case_msg *m,
 	char safe[65], path[4096];
 	abri_attach_ref r;
 	abri_buf ct;
-	int ex, rc;
+	int ex = cli_attachment_fetch(s, cs->case_ref, entry, &r, &ct);
 
-	if (abri_attach_ref_parse(entry, &r) != ABRI_OK) {
+	if (ex == CLI_ALARM) {
 		cli_alarm("message #%" PRIu32 ": attachment %zu has a malformed reference", m->pos,
 		          i + 1);
 		return CLI_ALARM;
 	}
+	if (ex != CLI_OK)
+		return ex;
 	abri_attach_safe_name(r.name, safe);
 	snprintf(path, sizeof path, "%s/%" PRIu32 "-%zu-%s", dir, m->pos, i + 1, safe);
-	rc = abri_attach_download(&s->client, cs->case_ref, &r, &ct);
-	if (rc != ABRI_OK) {
-		abri_attach_ref_wipe(&r);
-		return cli_call_failed("downloading an attachment", rc, &s->client);
-	}
 	ex = write_verified(dir, path, &ct, &r);
 	if (ex == CLI_ALARM)
 		cli_alarm("message #%" PRIu32 ", attachment %zu: hash or decryption check FAILED; "

@@ -9,7 +9,8 @@
 
 /* POST the envelope; a transport failure is retried once with the same
  * submission id (abrid deduplicates). */
-static int post(cli_session *s, const char *ref, const abri_buf *env, json_t **ans)
+static int post(cli_session *s, const char *ref, const abri_buf *env, json_t **ans,
+                cli_write_result *r)
 {
 	char target[64], *sid = abri_submission_id_new(),
 	                 *e64 = abri_b64_encode(env->data, env->len);
@@ -31,7 +32,7 @@ static int post(cli_session *s, const char *ref, const abri_buf *env, json_t **a
 		return CLI_OK;
 	if (rc == ABRI_OK && status == 409 && abri_client_error_code(*ans) &&
 	    strcmp(abri_client_error_code(*ans), "recipients_changed") == 0) {
-		cli_err("the recipient list changed meanwhile: run the command again to re-seal");
+		r->refusal = CLI_WRITE_RECIPIENTS_CHANGED;
 		return CLI_SERVER;
 	}
 	return cli_call_failed("sending", rc, &s->client);
@@ -64,48 +65,41 @@ static int seal(cli_session *s, const abri_case *cs, const cli_case_msg *o, abri
 }
 
 /* Refuse to extend a chain we cannot trust. */
-static int preflight(const abri_case *cs, const cli_case_msg *o, size_t local_alarms)
+static int preflight(const abri_case *cs, const cli_case_msg *o, size_t local_alarms,
+                     cli_write_result *r)
 {
-	if (local_alarms > 0) {
-		cli_alarm("refusing to write in case %s: messages seen here have disappeared",
-		          o->ref);
-		return CLI_ALARM;
-	}
-	if (!cs->have_thread) {
-		cli_alarm("cannot read the first report of case %s with your key: cannot reply",
-		          o->ref);
-		return CLI_ALARM;
-	}
-	if (abri_case_alarming(cs) && !o->force) {
-		cli_alarm("case %s does not verify (abri show %s): refusing to reply; --force to "
-		          "reply anyway",
-		          o->ref, o->ref);
-		return CLI_ALARM;
-	}
-	return CLI_OK;
+	if (local_alarms > 0)
+		r->refusal = CLI_WRITE_DISAPPEARED;
+	else if (!cs->have_thread)
+		r->refusal = CLI_WRITE_NO_THREAD;
+	else if (abri_case_alarming(cs) && !o->force)
+		r->refusal = CLI_WRITE_ALARMING;
+	return r->refusal == CLI_WRITE_SENT ? CLI_OK : CLI_ALARM;
 }
 
-int cli_case_send(cli_session *s, const cli_case_msg *o)
+int cli_case_write(cli_session *s, const cli_case_msg *o, cli_write_result *r)
 {
 	abri_case cs;
 	abri_buf env;
 	abri_chain_pos pos;
 	json_t *doc = NULL, *ans = NULL;
 	uint8_t h[ABRI_HASH_BYTES];
-	int ex = cli_case_fetch(s, o->ref, &cs, NULL);
+	int ex;
 
-	if (ex != CLI_OK)
+	memset(r, 0, sizeof *r);
+	if ((ex = cli_case_fetch(s, o->ref, &cs, NULL)) != CLI_OK) {
+		r->refusal = CLI_WRITE_FETCH;
 		return ex;
+	}
 	abri_buf_init(&env);
 	if ((ex = cli_case_state_load(s->cfg, o->ref, &doc)) == CLI_OK &&
-	    (ex = preflight(&cs, o, cli_case_state_check(doc, &cs, s->key))) == CLI_OK &&
+	    (ex = preflight(&cs, o, cli_case_state_check(doc, &cs, s->key), r)) == CLI_OK &&
 	    (ex = seal(s, &cs, o, &env, &pos)) == CLI_OK &&
-	    (ex = post(s, o->ref, &env, &ans)) == CLI_OK) {
+	    (ex = post(s, o->ref, &env, &ans, r)) == CLI_OK) {
 		abri_hash(h, env.data, env.len);
-		printf("Sent %s #%lld in case %s (your message %llu in this case).\n",
-		       o->what ? o->what : (o->note ? "note" : "reply"),
-		       (long long)json_integer_value(json_object_get(ans, "pos")), o->ref,
-		       (unsigned long long)pos.counter);
+		r->sent = 1;
+		r->pos = (long long)json_integer_value(json_object_get(ans, "pos"));
+		r->counter = pos.counter;
 		ex = cli_case_state_merge(doc, &cs);
 		if (ex == CLI_OK)
 			ex = cli_case_state_set_own(doc, s->key->ed_kid, pos.counter, h);
@@ -116,5 +110,36 @@ int cli_case_send(cli_session *s, const cli_case_msg *o)
 	json_decref(doc);
 	abri_buf_free(&env);
 	abri_case_free(&cs);
+	return ex;
+}
+
+int cli_case_send(cli_session *s, const cli_case_msg *o)
+{
+	cli_write_result r;
+	int ex = cli_case_write(s, o, &r);
+
+	if (r.sent)
+		printf("Sent %s #%lld in case %s (your message %llu in this case).\n",
+		       o->what ? o->what : (o->note ? "note" : "reply"), r.pos, o->ref,
+		       (unsigned long long)r.counter);
+	switch (r.refusal) {
+	case CLI_WRITE_DISAPPEARED:
+		cli_alarm("refusing to write in case %s: messages seen here have disappeared",
+		          o->ref);
+		break;
+	case CLI_WRITE_NO_THREAD:
+		cli_alarm("cannot read the first report of case %s with your key: cannot reply",
+		          o->ref);
+		break;
+	case CLI_WRITE_ALARMING:
+		cli_alarm("case %s does not verify (abri show %s): refusing to reply; --force to "
+		          "reply anyway",
+		          o->ref, o->ref);
+		break;
+	case CLI_WRITE_RECIPIENTS_CHANGED:
+		cli_err("the recipient list changed meanwhile: run the command again to re-seal");
+		break;
+	default: break;
+	}
 	return ex;
 }

@@ -15,6 +15,7 @@ int cmd_state(int argc, char **argv, cli_config *cfg);
 int cmd_watch(int argc, char **argv, cli_config *cfg);
 int cmd_verify_receipt(int argc, char **argv, cli_config *cfg);
 int cmd_code(int argc, char **argv, cli_config *cfg);
+int cmd_console(int argc, char **argv, cli_config *cfg);
 int cmd_stats(int argc, char **argv, cli_config *cfg);
 int cmd_acknowledge(int argc, char **argv, cli_config *cfg);
 int cmd_verify_ack(int argc, char **argv, cli_config *cfg);

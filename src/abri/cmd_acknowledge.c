@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "abri/ack.h"
+#include "acknowledge.h"
 #include "cmd.h"
 
 #ifndef ABRI_TAXONOMY_DEFAULT
@@ -189,7 +190,7 @@ static char *french_text(const json_t *ack, const abri_taxonomy *t, uint32_t lis
 }
 
 /* The latest verified coding note and the report's form. */
-static int gather(const abri_case *cs, const cli_session *s, const char *ref, ack_src *src)
+static int gather(const abri_case *cs, const cli_session *s, ack_src *src)
 {
 	memset(src, 0, sizeof *src);
 	for (size_t i = 0; i < cs->n; i++) {
@@ -198,23 +199,17 @@ static int gather(const abri_case *cs, const cli_session *s, const char *ref, ac
 		if (m->verified && m->info.kind == ABRI_KIND_NOTE && json_is_object(c))
 			src->coding = c;
 	}
-	if (src->coding == NULL) {
-		cli_err("case %s has no coding note: code it first (abri code %s ...); the "
-		        "acknowledgement states the coded elements",
-		        ref, ref);
-		return CLI_USAGE;
-	}
+	if (src->coding == NULL)
+		return CLI_ACK_NO_CODING;
 	if (cs->n > 0 && cs->msgs[0].verified && cs->msgs[0].info.kind == ABRI_KIND_REPORT) {
 		src->form = json_object_get(cs->msgs[0].body, "form");
 		src->lang = json_string_value(json_object_get(cs->msgs[0].body, "lang"));
 	}
 	const abri_member *me = abri_recipients_by_ed_kid(s->lists.current, s->key->ed_kid);
-	if (me == NULL || me->role != ABRI_ROLE_LISTENER) {
-		cli_err("your key is not a listener of the current recipient list");
-		return CLI_REFUSED;
-	}
+	if (me == NULL || me->role != ABRI_ROLE_LISTENER)
+		return CLI_ACK_NOT_LISTENER;
 	src->listener = me->name;
-	return CLI_OK;
+	return CLI_ACK_OK;
 }
 
 static json_t *ack_new(const abri_case *cs, const ack_src *src, const abri_taxonomy *t)
@@ -255,10 +250,27 @@ static char *body_new(const abri_case *cs, const ack_src *src, const abri_taxono
 	return out;
 }
 
-static int save(const cli_session *s, const char *path, uint32_t list_version,
-                const abri_buf *inner)
+int cli_ack_compose(const cli_session *s, const abri_case *cs, const abri_taxonomy *t, char **body)
 {
-	char *text = abri_ack_file_dump(s->client.tenant, list_version, inner->data, inner->len);
+	ack_src src;
+	int why = gather(cs, s, &src);
+
+	*body = NULL;
+	if (why != CLI_ACK_OK)
+		return why;
+	*body = body_new(cs, &src, t, s->lists.current->version);
+	return *body ? CLI_ACK_OK : CLI_ACK_UNCOMPOSABLE;
+}
+
+char *cli_ack_file(const cli_session *s, const abri_buf *inner)
+{
+	return abri_ack_file_dump(s->client.tenant, s->lists.current->version, inner->data,
+	                          inner->len);
+}
+
+static int save(const cli_session *s, const char *path, const abri_buf *inner)
+{
+	char *text = cli_ack_file(s, inner);
 	int rc = text ? abri_file_write_atomic(path, text, strlen(text), 0600) : ABRI_ERR_NOMEM;
 	free(text);
 	if (rc < 0) {
@@ -269,25 +281,37 @@ static int save(const cli_session *s, const char *path, uint32_t list_version,
 	return CLI_OK;
 }
 
+static int compose(const cli_session *s, const abri_case *cs, const char *ref,
+                   const abri_taxonomy *t, char **body)
+{
+	switch (cli_ack_compose(s, cs, t, body)) {
+	case CLI_ACK_OK: return CLI_OK;
+	case CLI_ACK_NO_CODING:
+		cli_err("case %s has no coding note: code it first (abri code %s ...); the "
+		        "acknowledgement states the coded elements",
+		        ref, ref);
+		return CLI_USAGE;
+	case CLI_ACK_NOT_LISTENER:
+		cli_err("your key is not a listener of the current recipient list");
+		return CLI_REFUSED;
+	default:
+		cli_err("cannot compose the acknowledgement (the coding note does not match the "
+		        "taxonomy?)");
+		return CLI_LOCAL;
+	}
+}
+
 static int acknowledge(cli_session *s, const ack_opts *o, const abri_taxonomy *t)
 {
 	abri_case cs;
-	ack_src src;
 	abri_buf inner;
 	char *body = NULL;
-	uint32_t version = s->lists.current->version;
 	int ex = cli_case_fetch(s, o->ref, &cs, NULL);
 
 	if (ex != CLI_OK)
 		return ex;
 	abri_buf_init(&inner);
-	if ((ex = gather(&cs, s, o->ref, &src)) == CLI_OK &&
-	    (body = body_new(&cs, &src, t, version)) == NULL) {
-		cli_err("cannot compose the acknowledgement (the coding note does not match the "
-		        "taxonomy?)");
-		ex = CLI_LOCAL;
-	}
-	if (ex == CLI_OK) {
+	if ((ex = compose(s, &cs, o->ref, t, &body)) == CLI_OK) {
 		cli_case_msg m = {.ref = o->ref,
 		                  .force = o->force,
 		                  .body = body,
@@ -297,7 +321,7 @@ static int acknowledge(cli_session *s, const ack_opts *o, const abri_taxonomy *t
 		ex = cli_case_send(s, &m);
 	}
 	if (ex == CLI_OK && o->out != NULL)
-		ex = save(s, o->out, version, &inner);
+		ex = save(s, o->out, &inner);
 	abri_buf_free(&inner);
 	free(body);
 	abri_case_free(&cs);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "coding.h"
 
 #ifndef ABRI_TAXONOMY_DEFAULT
 #define ABRI_TAXONOMY_DEFAULT "/etc/abri/taxonomy.json"
@@ -91,92 +92,42 @@ static int parse(int argc, char **argv, cli_config *cfg, code_opts *o)
 	return cli_ref_ok(o->ref) ? CLI_OK : CLI_USAGE;
 }
 
-/* Says which code is wrong before the generic record check. */
-static int codes_known(const abri_taxonomy *t, const code_opts *o)
+/* Says which code is wrong, with the codes that would do. */
+static int codes_known(const abri_taxonomy *t, const cli_coding *c)
 {
-	static const char *const what[] = {"kind", "context", "interpreter", "outcome"};
-	const char *v[] = {o->kind, o->context, o->interpreter, o->outcome};
+	cli_coding_problem p;
+	json_t *valid, *v;
 	size_t i;
-	json_t *x;
 
-	for (i = 0; i < 4; i++)
-		if (!abri_taxonomy_has(t, what[i], v[i])) {
-			cli_err("unknown %s code '%s' (taxonomy %s)", what[i], v[i], t->version);
-			return 0;
-		}
-	json_array_foreach(o->referred, i, x)
-	{
-		size_t j;
-		json_t *y;
-		int consented = 0;
-		json_array_foreach(o->consent, j, y) consented |= json_equal(x, y);
-		if (!consented) {
-			cli_err("refused: --referred %s without --consent %s (nothing is referred "
-			        "without consent)",
-			        json_string_value(x), json_string_value(x));
-			return 0;
-		}
+	switch (cli_coding_check(t, c, &p)) {
+	case CLI_CODING_OK: return 1;
+	case CLI_CODING_UNKNOWN:
+		cli_err("unknown %s code '%s' (taxonomy %s)", p.dimension, p.value, t->version);
+		valid = cli_coding_valid(t, p.dimension);
+		fprintf(stderr, "abri: valid %s codes:", p.dimension);
+		json_array_foreach(valid, i, v) fprintf(stderr, " %s", json_string_value(v));
+		fputc('\n', stderr);
+		json_decref(valid);
+		return 0;
+	case CLI_CODING_NO_CONSENT:
+		cli_err("refused: --referred %s without --consent %s (nothing is referred "
+		        "without consent)",
+		        p.value, p.value);
+		return 0;
+	default: cli_err("invalid coding"); return 0;
 	}
-	return 1;
 }
 
-static json_t *record_new(const abri_taxonomy *t, const code_opts *o, const char *month)
+static void print_queued(const char *ref, const json_t *rec, int queued)
 {
-	return json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:{s:b, s:b, s:O, s:O, s:b, s:s}}", "v",
-	                 ABRI_STATS_RECORD_V, "taxonomy", t->version, "month", month, "kind",
-	                 o->kind, "context", o->context, "interpreter", o->interpreter, "journey",
-	                 "listened", o->listened, "informed", o->informed, "consent", o->consent,
-	                 "referred", o->referred, "complaint_filed", o->complaint, "outcome",
-	                 o->outcome);
-}
-
-/* The note's body: the codes and the taxonomy version, no month (the note
- * has its own place in the case). */
-static char *note_body(const json_t *rec)
-{
-	json_t *coding = json_deep_copy(rec), *b;
-	char *out = NULL;
-	if (coding == NULL)
-		return NULL;
-	json_object_del(coding, "v");
-	json_object_del(coding, "month");
-	b = json_pack("{s:o}", "coding", coding);
-	if (b != NULL)
-		out = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(b);
-	return out;
-}
-
-/* One entry per case: replaced until uploaded, never queued again after. */
-static int queue_record(const cli_config *cfg, const char *ref, json_t *rec, const char *month_opt)
-{
-	json_t *doc, *cases, *old;
-	int ex = cli_stats_queue_load(cfg, &doc);
-	if (ex != CLI_OK)
-		return ex;
-	cases = json_object_get(doc, "cases");
-	old = json_object_get(cases, ref);
-	const char *month =
-	    month_opt ? month_opt : json_string_value(json_object_get(old, "month"));
-	if (json_is_true(json_object_get(old, "uploaded"))) {
+	const char *month = json_string_value(json_object_get(rec, "month"));
+	if (queued == 0)
 		printf("The statistics record of case %s was already uploaded (%s): not queued "
 		       "again.\n",
 		       ref, month ? month : "?");
-		json_decref(doc);
-		return CLI_OK;
-	}
-	if (month != NULL && json_object_set_new(rec, "month", json_string(month)) < 0)
-		ex = CLI_LOCAL;
-	month = json_string_value(json_object_get(rec, "month"));
-	if (ex == CLI_OK &&
-	    json_object_set_new(cases, ref,
-	                        json_pack("{s:s, s:O}", "month", month, "record", rec)) < 0)
-		ex = CLI_LOCAL;
-	if (ex == CLI_OK && (ex = cli_stats_queue_save(cfg, doc)) == CLI_OK)
+	else
 		printf("Statistics record %s for %s (abri stats upload).\n",
-		       old ? "replaced" : "queued", month);
-	json_decref(doc);
-	return ex;
+		       queued == 2 ? "replaced" : "queued", month);
 }
 
 static int code(cli_config *cfg, const code_opts *o, const abri_taxonomy *t)
@@ -190,11 +141,21 @@ static int code(cli_config *cfg, const code_opts *o, const abri_taxonomy *t)
 		cli_err("--month must be YYYY-MM, not in the future");
 		return CLI_USAGE;
 	}
-	if (!codes_known(t, o))
+	cli_coding c = {.kind = o->kind,
+	                .context = o->context,
+	                .interpreter = o->interpreter,
+	                .outcome = o->outcome,
+	                .listened = o->listened,
+	                .informed = o->informed,
+	                .complaint_filed = o->complaint,
+	                .consent = o->consent,
+	                .referred = o->referred};
+	if (!codes_known(t, &c))
 		return CLI_USAGE;
-	json_t *rec = record_new(t, o, o->month ? o->month : now);
-	char *body = rec ? note_body(rec) : NULL;
-	if (body == NULL || abri_stats_record_check(t, rec) != ABRI_OK) {
+	json_t *rec = cli_coding_record(t, &c, o->month ? o->month : now);
+	char *body = rec ? cli_coding_note_body(rec) : NULL;
+	int queued;
+	if (body == NULL) {
 		cli_err("invalid coding (a code given twice?)");
 		json_decref(rec);
 		free(body);
@@ -204,7 +165,8 @@ static int code(cli_config *cfg, const code_opts *o, const abri_taxonomy *t)
 	    .ref = o->ref, .note = 1, .force = o->force, .body = body, .what = "coding note"};
 	if ((ex = cli_session_open(&s, cfg, CLI_NEED_KEY | CLI_FOR_SEALING)) == CLI_OK &&
 	    (ex = cli_case_send(&s, &m)) == CLI_OK)
-		ex = queue_record(cfg, o->ref, rec, o->month);
+		if ((ex = cli_coding_queue(cfg, o->ref, rec, o->month, &queued)) == CLI_OK)
+			print_queued(o->ref, rec, queued);
 	cli_session_close(&s);
 	json_decref(rec);
 	free(body);

@@ -9,17 +9,26 @@ static const char usage[] =
     "Allowed transitions (abrid decides): new->open, new->closed, open->closed,\n"
     "closed->open. Erased cases cannot change.\n";
 
-static int set_state(cli_session *s, const char *ref, const char *state)
+int cli_state_set(cli_session *s, const char *ref, const char *state, int *status, json_t **ans)
 {
 	char target[64];
-	json_t *req = json_pack("{s:s}", "state", state), *ans = NULL;
-	int status = 0, rc;
+	json_t *req = json_pack("{s:s}", "state", state);
+	int rc;
 
+	*ans = NULL;
+	*status = 0;
 	snprintf(target, sizeof target, "/v1/staff/cases/%s/state", ref);
-	rc = req ? abri_client_call(&s->client, "POST", target, req, 1, &status, &ans)
+	rc = req ? abri_client_call(&s->client, "POST", target, req, 1, status, ans)
 	         : ABRI_ERR_NOMEM;
 	json_decref(req);
-	int ex = CLI_OK;
+	return rc;
+}
+
+static int set_state(cli_session *s, const char *ref, const char *state)
+{
+	json_t *ans = NULL;
+	int status, rc = cli_state_set(s, ref, state, &status, &ans), ex = CLI_OK;
+
 	if (rc == ABRI_OK && status == 200) {
 		const char *now = json_string_value(json_object_get(ans, "state"));
 		printf("Case %s is now ", ref);

@@ -197,6 +197,7 @@ static int config_set(cli_config *cfg, const char *k, const char *v)
 	    {"org_public_key", offsetof(cli_config, org_public_key)},
 	    {"state_dir", offsetof(cli_config, state_dir)},
 	    {"passphrase_file", offsetof(cli_config, passphrase_file)},
+	    {"console_idle_lock", offsetof(cli_config, console_idle_lock)},
 	};
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
 		if (strcmp(k, keys[i].key) != 0)
@@ -273,6 +274,7 @@ void cli_config_free(cli_config *cfg)
 	free(cfg->org_public_key);
 	free(cfg->state_dir);
 	free(cfg->passphrase_file);
+	free(cfg->console_idle_lock);
 	memset(cfg, 0, sizeof *cfg);
 }
 
@@ -452,7 +454,7 @@ static void list_warnings(const cli_session *s, const abri_list_change *chg)
 		        role == ABRI_ROLE_AUDITOR ? "an auditor" : "a listener");
 }
 
-static int session_connect(cli_session *s, unsigned flags)
+static int session_connect(cli_session *s, unsigned flags, abri_list_change *chg_out)
 {
 	abri_list_change *chg = calloc(1, sizeof *chg);
 	int rc, ex = CLI_OK;
@@ -478,14 +480,14 @@ static int session_connect(cli_session *s, unsigned flags)
 			ex = CLI_ALARM;
 		}
 	}
+	if (chg_out != NULL)
+		*chg_out = *chg;
 	free(chg);
 	return ex;
 }
 
-int cli_session_open(cli_session *s, cli_config *cfg, unsigned flags)
+static int session_open(cli_session *s, cli_config *cfg, int need_key)
 {
-	int need_key = (flags & CLI_NEED_KEY) != 0, ex;
-
 	memset(s, 0, sizeof *s);
 	s->cfg = cfg;
 	if (!require(cfg->server, "server", "server") ||
@@ -509,12 +511,30 @@ int cli_session_open(cli_session *s, cli_config *cfg, unsigned flags)
 		        strerror(errno));
 		return CLI_LOCAL;
 	}
-	if (need_key) {
+	return CLI_OK;
+}
+
+int cli_session_open(cli_session *s, cli_config *cfg, unsigned flags)
+{
+	int need_key = (flags & CLI_NEED_KEY) != 0;
+	int ex = session_open(s, cfg, need_key);
+
+	if (ex == CLI_OK && need_key) {
 		if ((ex = cli_key_load(cfg, cfg->key, &s->key)) != CLI_OK)
 			return ex;
 		s->client.staff = s->key;
 	}
-	return session_connect(s, flags);
+	return ex == CLI_OK ? session_connect(s, flags, NULL) : ex;
+}
+
+int cli_session_open_key(cli_session *s, cli_config *cfg, unsigned flags, abri_keypair *key,
+                         abri_list_change *chg)
+{
+	int ex = session_open(s, cfg, key != NULL);
+
+	s->key = key;
+	s->client.staff = key;
+	return ex == CLI_OK ? session_connect(s, flags, chg) : ex;
 }
 
 void cli_session_close(cli_session *s)

@@ -30,6 +30,7 @@ typedef struct cli_config {
 	char *org_public_key;
 	char *state_dir;
 	char *passphrase_file;
+	char *console_idle_lock; /* abri console's --idle-lock default (seconds) */
 	int config_explicit; /* --config given: the file must exist */
 } cli_config;
 
@@ -155,6 +156,12 @@ enum {
 	CLI_FOR_SEALING = 2, /* refuse an expired list */
 };
 int cli_session_open(cli_session *s, cli_config *cfg, unsigned flags);
+/* The same with a key already opened (abri console: the passphrase comes
+ * from its page): key (may be NULL) belongs to the session from the call
+ * on, even when it fails. chg (may be NULL) gets the recipient list's
+ * change as accepted. */
+int cli_session_open_key(cli_session *s, cli_config *cfg, unsigned flags, abri_keypair *key,
+                         abri_list_change *chg);
 void cli_session_close(cli_session *s);
 /* Signed GET of a staff case, loaded and verified as this listener. */
 int cli_case_fetch(cli_session *s, const char *ref, abri_case *cs, json_t **answer);
@@ -174,6 +181,33 @@ typedef struct cli_case_msg {
  * disappeared (or on alarms unless force), seals the message as the next of
  * our chain, POSTs it, updates the local case state. Returns an exit code. */
 int cli_case_send(cli_session *s, const cli_case_msg *m);
+
+/* Why cli_case_write did not send (CLI_WRITE_SENT when it did, or when it
+ * failed for another reason: network, local files). */
+typedef enum cli_write_refusal {
+	CLI_WRITE_SENT = 0,
+	CLI_WRITE_FETCH,              /* the case could not be fetched or verified */
+	CLI_WRITE_DISAPPEARED,        /* messages seen here are gone */
+	CLI_WRITE_NO_THREAD,          /* the first report cannot be read with our key */
+	CLI_WRITE_ALARMING,           /* the case raises alarms (and not force) */
+	CLI_WRITE_RECIPIENTS_CHANGED, /* abrid's list changed: fetch it, re-seal */
+} cli_write_refusal;
+
+typedef struct cli_write_result {
+	cli_write_refusal refusal;
+	int sent;          /* abrid stored it (the local state may still have failed) */
+	long long pos;     /* its position in the case */
+	uint64_t counter;  /* its counter in our chain */
+} cli_write_result;
+
+/* cli_case_send without its own messages (those of cli_case_fetch and the
+ * local state check still go to stderr): the core shared by the CLI and
+ * abri console. Returns an exit code; *r says what happened. */
+int cli_case_write(cli_session *s, const cli_case_msg *m, cli_write_result *r);
+
+/* POST /v1/staff/cases/{ref}/state (cmd_state.c): the call's result
+ * (abri_client_call), *status and *ans (caller decrefs) as answered. */
+int cli_state_set(cli_session *s, const char *ref, const char *state, int *status, json_t **ans);
 
 /* Local statistics queue (statsqueue.c): <state_dir>/stats/queue.json,
  * {"cases": {"<REF>": {"month", "record"} | {"month", "uploaded": true}}}. */

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"state", cmd_state, "set a case's state"},
     {"code", cmd_code, "record a case's coding (taxonomy) and queue its statistics"},
     {"stats", cmd_stats, "upload the queued statistics to the auditors, or show the queue"},
+    {"console", cmd_console, "the listener's web console on this computer (127.0.0.1)"},
     {"watch", cmd_watch, "show how many cases are new, when it changes"},
     {"acknowledge", cmd_acknowledge, "issue the written acknowledgement (2012/29/EU art. 5)"},
     {"survey-codes", cmd_survey_codes, "make and register single-use survey codes"},

@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# abri console (docs/console-api.md): the checks on every request (Host,
+# Origin, cookie, CSRF, one-time secret), the headers of every answer, the
+# loopback-only socket, unlock / idle lock, the inbox and case view over a
+# real abrid, writing through the API (seen by the CLI), a refused
+# referral, a tampered envelope, SIGTERM; and no plaintext in its output.
+source "$(dirname "$0")/../harness/env.sh"
+abri_env_up
+SRV="unix:$T/abrid.sock"
+rep() { "$REPORTER" "$1" --server "$SRV" --deployment "$DEPLOYMENT" --org-pub "$T/org.pub.json" "${@:2}"; }
+
+SECRET_TEXT="Rapport confidentiel zebra-$$"
+rep submit --text "$SECRET_TEXT" --token-out "$T/tok" >"$T/sub.json" 2>/dev/null || fail "reporter submit"
+REF=$(jq -r .case_ref "$T/sub.json")
+ok "a case to look at: $REF"
+
+# The console must not use passphrase_file: a configuration without it.
+grep -v '^passphrase_file' "$T/l1.conf" >"$T/console.conf"
+CPID=""
+console_stop() { [ -n "$CPID" ] && kill "$CPID" 2>/dev/null; wait "$CPID" 2>/dev/null || true; CPID=""; }
+trap 'console_stop; abri_env_down' EXIT
+"$ABRI" --config "$T/console.conf" console --no-browser --port 0 --idle-lock 3 \
+  >"$T/console.out" 2>"$T/console.err" &
+CPID=$!
+for _ in $(seq 1 100); do [ -s "$T/console.out" ] && break; sleep 0.05; done
+URL=$(head -n 1 "$T/console.out")
+[[ "$URL" =~ ^abri\ console:\ http://127\.0\.0\.1:([0-9]+)/login#k=([A-Za-z0-9_-]{43})$ ]] \
+  || fail "the first line is not the start URL: '$URL'"
+PORT=${BASH_REMATCH[1]} SECRET=${BASH_REMATCH[2]}
+B="http://127.0.0.1:$PORT"
+ok "start URL printed (port $PORT, 43-character secret)"
+
+# c METHOD PATH [curl args]: status in $status, body in $T/r, headers in $T/h
+c() {
+  local m=$1 p=$2; shift 2
+  status=$(curl -sS -X "$m" -o "$T/r" -D "$T/h" -w '%{http_code}' "$@" "$B$p")
+}
+expect() { # expect STATUS [CODE] LABEL
+  local want=$1 code=$2 label=$3
+  [ "$status" = "$want" ] || fail "$label: HTTP $status, expected $want: $(head -c 300 "$T/r")"
+  if [ -n "$code" ]; then
+    [ "$(jq -r .error.code "$T/r")" = "$code" ] || fail "$label: code $(jq -r .error.code "$T/r" 2>&1), expected $code"
+  fi
+  ok "$label -> $want${code:+ $code}"
+}
+headers_ok() { # every answer carries the contract's headers
+  grep -qi "^Content-Security-Policy: default-src 'none'; script-src 'self'" "$T/h" || fail "$1: no CSP"
+  grep -qi '^Cache-Control: no-store' "$T/h" || fail "$1: no Cache-Control: no-store"
+  grep -qi '^X-Content-Type-Options: nosniff' "$T/h" || fail "$1: no nosniff"
+  grep -qi '^Referrer-Policy: no-referrer' "$T/h" || fail "$1: no Referrer-Policy"
+  grep -qi '^X-Frame-Options: DENY' "$T/h" || fail "$1: no X-Frame-Options"
+  grep -qi '^Cross-Origin-Opener-Policy: same-origin' "$T/h" || fail "$1: no COOP"
+}
+J=(-H 'Content-Type: application/json')
+O=(-H "Origin: $B")
+
+# ---- the socket: 127.0.0.1 only
+hexport=$(printf '%04X' "$PORT")
+grep -q ":$hexport 00000000:0000 0A" /proc/net/tcp || fail "nothing listens on port $PORT"
+listeners=$(awk -v p=":$hexport" '$2 ~ p"$" && $4 == "0A" {print $2}' /proc/net/tcp /proc/net/tcp6)
+[ "$listeners" = "0100007F:$hexport" ] || fail "port $PORT listens on: $listeners"
+ok "bound to 127.0.0.1:$PORT only (/proc/net/tcp{,6}: $listeners)"
+
+# ---- Host
+c GET /login -H "Host: evil.example:$PORT"; expect 421 bad_host "wrong Host"; headers_ok "421"
+c GET /login -H "Host: localhost:$PORT"; expect 421 bad_host "Host localhost:PORT"
+c GET /login; expect 200 "" "static login page"; headers_ok "static page"
+grep -qi '^Content-Type: text/html' "$T/h" || fail "login page type"
+c GET /js/login.js; expect 200 "" "login script"; headers_ok "script"
+c GET /nope.txt; expect 404 not_found "unknown page"
+c PUT /api/session; expect 405 bad_method "PUT"
+
+# ---- Origin, then the secret (once)
+c POST /api/login "${J[@]}" -d "{\"secret\":\"$SECRET\"}"; expect 403 bad_origin "login without Origin"
+c POST /api/login "${J[@]}" -H 'Origin: http://evil.example' -d "{\"secret\":\"$SECRET\"}"
+expect 403 bad_origin "login with Origin http://evil.example"
+c POST /api/login "${O[@]}" -H 'Content-Type: text/plain' -d "{\"secret\":\"$SECRET\"}"; expect 415 bad_type "text/plain body"
+c POST /api/login "${O[@]}" "${J[@]}" -d '[1]'; expect 400 bad_json "non-object body"
+c POST /api/session "${O[@]}" "${J[@]}" --data-binary @<(head -c 1100000 /dev/zero | tr '\0' ' '); expect 413 too_big "body over 1 MiB"
+WRONG=$(printf 'A%.0s' $(seq 1 43)); [ "$WRONG" != "$SECRET" ] || fail "unlucky secret"
+c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"$WRONG\"}"
+expect 403 bad_secret "a wrong secret"
+c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"$SECRET\"}"; expect 200 "" "login with the secret"
+headers_ok "login"
+COOKIE=$(sed -n 's/^Set-Cookie: abri_console=\([A-Za-z0-9_-]*\);.*/\1/ip' "$T/h" | tr -d '\r')
+[ ${#COOKIE} = 43 ] || fail "no session cookie: $(cat "$T/h")"
+grep -qi '^Set-Cookie: abri_console=.*; Path=/; HttpOnly; SameSite=Strict' "$T/h" || fail "cookie attributes"
+c POST /api/login "${O[@]}" "${J[@]}" -d "{\"secret\":\"$SECRET\"}"; expect 403 bad_secret "the secret a second time"
+
+# ---- cookie and CSRF
+c GET /api/session; expect 401 no_session "no cookie"; headers_ok "401"
+c GET /api/session -H "Cookie: abri_console=${COOKIE%?}x"; expect 401 no_session "wrong cookie"
+K=(-H "Cookie: abri_console=$COOKIE")
+c GET /api/session "${K[@]}"; expect 200 "" "session with the cookie"
+CSRF=$(jq -r .csrf "$T/r")
+[ ${#CSRF} = 43 ] && [ "$(jq -r .locked "$T/r")" = true ] && [ "$(jq -r .listener "$T/r")" = null ] \
+  || fail "session answer: $(cat "$T/r")"
+c POST /api/lock "${K[@]}" "${O[@]}" "${J[@]}" -d '{}'; expect 403 bad_csrf "POST without X-Abri-CSRF"
+c POST /api/lock "${K[@]}" "${O[@]}" "${J[@]}" -H "X-Abri-CSRF: ${CSRF%?}x" -d '{}'; expect 403 bad_csrf "POST with a wrong X-Abri-CSRF"
+c POST /api/lock "${K[@]}" -H 'Origin: http://evil.example' "${J[@]}" -H "X-Abri-CSRF: $CSRF" -d '{}'; expect 403 bad_origin "cross-origin POST with cookie and CSRF"
+X=("${K[@]}" "${O[@]}" "${J[@]}" -H "X-Abri-CSRF: $CSRF")
+c GET /api/cases "${K[@]}"; expect 423 locked "cases while locked"
+
+# ---- unlock
+c POST /api/unlock "${X[@]}" -d '{"passphrase":"not the passphrase"}'; expect 403 wrong_passphrase "wrong passphrase"
+PASS=$(head -n 1 "$T/pass")
+jq -n --arg p "$PASS" '{passphrase: $p}' >"$T/unlock.json"
+c POST /api/unlock "${X[@]}" --data-binary @"$T/unlock.json"; expect 200 "" "unlock with the passphrase"
+[ "$(jq -r .locked "$T/r")" = false ] && [ "$(jq -r .listener.name "$T/r")" = "Listener One" ] \
+  || fail "unlocked session: $(cat "$T/r")"
+c GET /api/cases "${K[@]}"; expect 200 "" "inbox"
+[ "$(jq -r --arg r "$REF" '.cases[] | select(.case_ref == $r) | .readable' "$T/r")" = true ] \
+  || fail "inbox does not list $REF as readable: $(cat "$T/r")"
+ok "inbox lists $REF (total $(jq .total "$T/r"))"
+
+
+
+# ---- the case view
+c GET "/api/cases/$REF" "${K[@]}"; expect 200 "" "case view"
+[ "$(jq -r .case_ref "$T/r")" = "$REF" ] && [ "$(jq -r .alarm "$T/r")" = false ] \
+  && [ "$(jq -r .report.text "$T/r")" = "$SECRET_TEXT" ] || fail "case view: $(head -c 600 "$T/r")"
+ok "case view: the report decrypted, no alarm"
+c GET /api/cases/NOTAREF123 "${K[@]}"; expect 404 not_found "a bad reference"
+
+# ---- writing
+REPLY="Réponse de l'écoutante quokka-$$"
+NOTE="Note interne wombat-$$"
+jq -n --arg t "$REPLY" '{text: $t, lang: "fr"}' >"$T/reply.json"
+c POST "/api/cases/$REF/reply" "${X[@]}" --data-binary @"$T/reply.json"; expect 201 "" "reply through the API"
+RPOS=$(jq .pos "$T/r"); [ "$RPOS" -ge 2 ] || fail "reply pos $RPOS"
+jq -n --arg t "$NOTE" '{text: $t}' >"$T/note.json"
+c POST "/api/cases/$REF/note" "${X[@]}" --data-binary @"$T/note.json"; expect 201 "" "note through the API"
+abri_cli l2 show "$REF" --json >"$T/show.json" 2>"$T/show.err" || fail "abri show (l2) after the console wrote: $(cat "$T/show.err")"
+grep -q "quokka-$$" "$T/show.json" || fail "abri show does not show the reply"
+grep -q "wombat-$$" "$T/show.json" || fail "abri show does not show the note"
+ok "abri show (another listener) sees the reply and the note, and the case verifies"
+rep open --token-file "$T/tok" >"$T/open.json" 2>&1 || fail "reporter open: $(cat "$T/open.json")"
+grep -q "quokka-$$" "$T/open.json" || fail "the reporter does not read the reply"
+grep -q "wombat-$$" "$T/open.json" && fail "the reporter reads the internal note"
+ok "the reporter reads the reply, not the note"
+
+n0=$(abri_db "select count(*) from envelopes where case_ref = '$REF'")
+c POST "/api/cases/$REF/coding" "${X[@]}" -d '{"kind":"violence.sexual","context":"online","outcome":"ongoing","referred":["police"],"consent":[]}'
+expect 422 referral_without_consent "a referral without consent"
+c POST "/api/cases/$REF/coding" "${X[@]}" -d '{"kind":"violence.nope","context":"online","outcome":"ongoing"}'
+expect 422 unknown_code "an unknown kind"
+[ "$(jq -r .error.dimension "$T/r")" = kind ] && jq -e '.error.valid | index("violence.sexual")' "$T/r" >/dev/null \
+  || fail "unknown_code does not list the valid kinds: $(cat "$T/r")"
+[ "$(abri_db "select count(*) from envelopes where case_ref = '$REF'")" = "$n0" ] || fail "a refused coding wrote something"
+ok "refused codings wrote nothing ($n0 envelopes)"
+c POST "/api/cases/$REF/ack/preview" "${X[@]}" -d '{}'; expect 422 no_coding "acknowledgement before coding"
+c POST "/api/cases/$REF/coding" "${X[@]}" -d '{"kind":"violence.sexual","context":"online","outcome":"ongoing","listened":true,"consent":["police"],"referred":["police"]}'
+expect 201 "" "a coding with consent"
+c POST "/api/cases/$REF/ack/preview" "${X[@]}" -d '{}'; expect 200 "" "acknowledgement preview"
+jq -e '.ack.fr | contains("2012/29/UE")' "$T/r" >/dev/null || fail "preview without its French text"
+c POST "/api/cases/$REF/ack" "${X[@]}" -d '{}'; expect 201 "" "acknowledgement sent"
+jq '.file' "$T/r" >"$T/ack.json"
+abri_cli l1 verify-ack "$T/ack.json" >"$T/va.out" 2>&1 || fail "abri verify-ack refuses the console's file: $(cat "$T/va.out")"
+ok "abri verify-ack accepts the acknowledgement file"
+c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"open"}'; expect 200 "" "state open"
+[ "$(jq -r .state "$T/r")" = open ] || fail "state answer: $(cat "$T/r")"
+
+# ---- a tampered case: a replayed envelope
+rep submit --text "second case" >"$T/sub2.json" 2>/dev/null || fail "reporter submit 2"
+R2=$(jq -r .case_ref "$T/sub2.json")
+abri_cli l1 reply "$R2" -m "first answer" >/dev/null || fail "CLI reply in case 2"
+abri_db "insert into envelopes (case_ref, pos, kind, envelope, envelope_hash, submission_tag)
+         select '$R2', 3, kind, envelope, sha256(envelope_hash || '\\x01'::bytea),
+                sha256(submission_tag || '\\x01'::bytea) from envelopes where case_ref = '$R2' and pos = 2"
+c GET "/api/cases/$R2" "${K[@]}"; expect 200 "" "view of a tampered case"
+[ "$(jq -r .alarm "$T/r")" = true ] || fail "tampered case without alarm: $(head -c 600 "$T/r")"
+codes=$(jq -r '[.alarms[].code, .messages[].alarms[]?.code?] | map(select(. != null)) | unique | join(",")' "$T/r" 2>/dev/null || true)
+[ -n "$codes" ] || fail "tampered case without an alarm code: $(head -c 600 "$T/r")"
+ok "tampered case: alarm true, codes: $codes"
+c POST "/api/cases/$R2/reply" "${X[@]}" -d '{"text":"should not be sent"}'; expect 409 case_alarm "reply in a tampered case"
+
+# ---- idle lock
+sleep 4
+c GET /api/cases "${K[@]}"; expect 423 locked "inbox after 4 s idle (--idle-lock 3)"
+c GET /api/session "${K[@]}"
+[ "$(jq -r .locked "$T/r")" = true ] || fail "session after idle: $(cat "$T/r")"
+ok "the session says locked"
+grep -q "abri console: locked" "$T/console.err" || fail "no lock line on stderr"
+
+# ---- SIGTERM, and nothing decrypted in the output
+kill -TERM "$CPID"; rc=0; wait "$CPID" || rc=$?; CPID=""
+[ "$rc" = 0 ] || fail "SIGTERM: exit $rc"
+ok "SIGTERM -> exit 0"
+[ "$(wc -l <"$T/console.out")" = 1 ] || fail "stdout has more than the start line"
+for needle in "zebra-$$" "quokka-$$" "wombat-$$" "$PASS" "$COOKIE" "$CSRF" "second case"; do
+  grep -qF -- "$needle" "$T/console.out" "$T/console.err" && fail "the console printed a secret or plaintext: $needle"
+done
+grep -qF -- "$SECRET" "$T/console.err" && fail "the secret on stderr"
+ok "no plaintext, passphrase, cookie or CSRF token in the console's output ($(wc -l <"$T/console.err") lines on stderr)"
