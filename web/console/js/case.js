@@ -49,18 +49,21 @@ function alarmBox(view) {
 /** Photos shown, voice notes playable, documents saved after a warning. */
 export function attachmentList(ref, pos, list) {
   if (!list || list.length === 0) return null;
+  const seen = { photo: 0, voice: 0, document: 0 };
   return h('ul', { class: 'attachments' }, list.map((a) => {
+    // Numbered per kind, as the person saw them: "Photo 1", "Voice note 1".
+    const nth = (seen[a.kind] = (seen[a.kind] || 0) + 1);
     const src = casePath(ref, `/attachments/${pos}/${a.n}`);
     const size = a.size ? t('att.size', { kb: Math.max(1, Math.round(a.size / 1024)) }) : '';
     if (a.kind === 'photo' && /^image\/(jpeg|png|webp)$/.test(a.type || '')) {
       return h('li', { class: 'att-photo' },
-        h('figure', {}, h('img', { src, alt: t('att.photo_alt', { n: a.n + 1 }), class: 'photo', loading: 'lazy' }),
-          h('figcaption', {}, icon('photo', ''), ' ', t('att.photo', { n: a.n + 1 }), ' ', size)));
+        h('figure', {}, h('img', { src, alt: t('att.photo_alt', { n: nth }), class: 'photo', loading: 'lazy' }),
+          h('figcaption', {}, icon('photo', ''), ' ', t('att.photo', { n: nth }), ' ', size)));
     }
     if (a.kind === 'voice' && /^audio\//.test(a.type || '')) {
       return h('li', { class: 'att-voice' },
-        h('p', {}, icon('voice', ''), ' ', t('att.voice', { n: a.n + 1 }), ' ', size),
-        h('audio', { controls: true, preload: 'metadata', src, 'aria-label': t('att.voice', { n: a.n + 1 }) }));
+        h('p', {}, icon('voice', ''), ' ', t('att.voice', { n: nth }), ' ', size),
+        h('audio', { controls: true, preload: 'metadata', src, 'aria-label': t('att.voice', { n: nth }) }));
     }
     const save = button(t('att.save'), () => docWarning(src, a), 'btn');
     return h('li', { class: 'att-doc' },
@@ -191,7 +194,7 @@ export async function renderCase(app, ref, opts) {
     h('p', {}, h('a', { href: '#/', class: 'back' }, t('case.back'))),
     heading(t('case.heading', { ref: view.case_ref })),
     alarmBox(view),
-    flash,
+    opts && opts.flash && opts.flash.at ? null : flash,
     jumpNav([
       [t('report.heading'), 'report'],
       [t('thread.heading'), 'thread'],
@@ -211,6 +214,14 @@ export async function renderCase(app, ref, opts) {
   ];
   app.show(h('div', { class: `view-case case-${view.state}` }, sections));
   document.title = `${t('case.heading', { ref: view.case_ref })} — abri console`;
+  // The confirmation goes where the listener acted, so that the page does
+  // not jump away from what they were doing.
+  const at = opts && opts.flash && opts.flash.at && document.getElementById(opts.flash.at);
+  if (flash && at) {
+    const h2 = at.querySelector('h2');
+    if (h2 && h2.parentNode === at) h2.after(flash);
+    else at.prepend(flash);
+  }
   if (opts && opts.focus) {
     const el = document.getElementById(opts.focus);
     if (el) el.focus();

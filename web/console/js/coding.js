@@ -165,7 +165,7 @@ export function codingSection(app, view, reference, reload) {
     saveBtn.disabled = true;
     try {
       await post(casePath(view.case_ref, '/coding'), body);
-      await reload({ text: t('coding.saved') });
+      await reload({ text: t('coding.saved'), at: 'coding' });
     } catch (e) {
       saveBtn.disabled = false;
       if (e.code !== 'locked') status.error(errorWords(e));

@@ -79,7 +79,7 @@ export function replyComposer(app, view, reference, reload) {
         h('div', { class: 'actions' }, send,
           h('button', { type: 'button', class: 'btn', autofocus: true, onclick: () => close(false) }, t('reply.edit'))));
     }, 'dialog-reply');
-    if (sent) await reload({ text: t('reply.sent') });
+    if (sent) await reload({ text: t('reply.sent'), at: 'thread' });
   }, 'btn primary');
 
   return h('section', { class: 'composer composer-reply', id: 'reply', 'aria-labelledby': 'reply-title' },
@@ -107,7 +107,7 @@ export function noteComposer(app, view, reload) {
     save.disabled = true;
     try {
       await post(casePath(view.case_ref, '/note'), { text: body });
-      await reload({ text: t('note.saved') });
+      await reload({ text: t('note.saved'), at: 'thread' });
     } catch (e) {
       save.disabled = false;
       if (e.code !== 'locked') status.error(errorWords(e));

@@ -11,7 +11,7 @@ async function setState(view, state, reload) {
     const text = state === 'closed'
       ? (r.purge_after ? t('state.closed_done', { date: date(r.purge_after, true) }) : t('state.closed_done_nodate'))
       : state === 'open' ? t('state.opened_done') : t('state.reopened_done');
-    await reload({ text });
+    await reload({ text, at: 'state-box' });
   } catch (e) {
     if (e.code !== 'locked') await reload({ error: true, text: errorWords(e) });
   }
@@ -40,7 +40,7 @@ export function stateSection(app, view, reference, reload) {
   if (s === 'new') actions.push(button(t('state.do_open'), () => setState(view, 'open', reload), 'btn'));
   if (s === 'new' || s === 'open') actions.push(button(t('state.do_close'), () => confirmClose(view, reference, reload), 'btn'));
   if (s === 'closed') actions.push(button(t('state.do_reopen'), () => setState(view, 'open', reload), 'btn'));
-  return h('section', { class: `state-box card${s === 'erased' ? ' erased' : ''}`, 'aria-labelledby': 'state-title' },
+  return h('section', { id: 'state-box', class: `state-box card${s === 'erased' ? ' erased' : ''}`, 'aria-labelledby': 'state-title' },
     h('h2', { id: 'state-title', class: 'sr-only' }, t('case.state')),
     s === 'erased' ? h('p', { class: 'erased-banner' }, t('state.erased_banner', { date: view.purge_after ? date(view.purge_after, true) : '?' })) : null,
     facts, help,
