@@ -501,3 +501,26 @@ test('the idle lock brings back the unlock screen, keeping nothing', async () =>
     stopConsole(c);
   }
 });
+
+test('the console catalogs (fr, nl, en) have the same keys and hold every key the pages use', () => {
+  const keys = (o) => Object.keys(o).sort();
+  const NL = cat('nl');
+  assert.deepEqual(keys(FR), keys(EN), 'fr and en');
+  assert.deepEqual(keys(NL), keys(EN), 'nl and en');
+  const dir = path.join(HERE, '..', 'console');
+  const used = new Set();
+  for (const f of fs.readdirSync(path.join(dir, 'js'))) {
+    const src = fs.readFileSync(path.join(dir, 'js', f), 'utf8');
+    for (const m of src.matchAll(/\bt\('([a-z0-9_.-]+)'/gi)) used.add(m[1]);
+  }
+  for (const f of ['index.html']) {
+    for (const m of fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/data-i18n="([^"]+)"/g)) used.add(m[1]);
+  }
+  for (const k of used) for (const [n, c] of [['en', EN], ['fr', FR], ['nl', NL]]) assert.ok(k in c, `${n}: ${k}`);
+  // Codes from the API are looked up by prefix: every alarm code of docs/console-api.md has words.
+  for (const a of ['disappeared', 'own_disappeared', 'missing', 'moved', 'replayed', 'reordered', 'altered',
+    'withheld', 'forged', 'unknown_author', 'not_listeners', 'unreadable', 'wrong_deployment', 'list_problem',
+    'bad_kind', 'unverifiable', 'wrong_reporter', 'list_changed']) assert.ok(`alarm.${a}` in EN, a);
+  for (const s of ['new', 'open', 'closed', 'erased']) assert.ok(`state.${s}` in EN && `state_help.${s}` in EN, s);
+  for (const l of 'ar de en es fa fr nl prs ps pt-BR ru so ti tr uk'.split(' ')) assert.ok(`lang.${l}` in EN, l);
+});
