@@ -55,6 +55,9 @@ ok "abrid serves the build on http://127.0.0.1:$ABRI_TEST_PORT"
 export ABRI_WEB_URL=http://127.0.0.1:$ABRI_TEST_PORT
 export ABRI_T=$T ABRI_BUILD ABRI_SRC ABRI_DSN=$DSN ABRI_CHROMIUM=$CHROMIUM
 export ABRI_CLI_L1="$ABRI --config $T/l1.conf"
+# web/tests/console.test.mjs starts its own `abri console` processes (the
+# binary of ABRI_CLI_L1, $T/l1.conf without passphrase_file: the passphrase
+# is typed in the page), so that each test chooses --lang and --idle-lock.
 export ABRI_CLI_AUD="$ABRI --config $T/aud.conf"
 export ABRI_SCREENSHOTS=${ABRI_SCREENSHOTS:-$ABRI_BUILD/meson-logs/web-screenshots}
 mkdir -p "$ABRI_SCREENSHOTS"

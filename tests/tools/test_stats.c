@@ -134,6 +134,24 @@ static void test_batch(void)
 	abri_keypair_free(s);
 }
 
+/* An entry without "nl" (a taxonomy older than the console) still parses,
+ * and its Dutch label is the English one. */
+static void test_label_fallback(void)
+{
+	static const char doc[] =
+	    "{\"version\":\"1\",\"kind\":{\"k\":{\"en\":\"K\",\"fr\":\"Kf\"}},"
+	    "\"context\":{\"c\":{\"en\":\"C\",\"fr\":\"Cf\",\"nl\":\"Cn\"}},"
+	    "\"interpreter\":{\"none\":{\"en\":\"N\",\"fr\":\"Nf\"}},"
+	    "\"referral\":{\"r\":{\"en\":\"R\",\"fr\":\"Rf\"}},"
+	    "\"outcome\":{\"o\":{\"en\":\"O\",\"fr\":\"Of\"}}}";
+	abri_taxonomy t;
+
+	CHECK(abri_taxonomy_parse(&t, doc, strlen(doc)) == ABRI_OK);
+	CHECK(strcmp(abri_taxonomy_label(&t, "kind", "k", "nl"), "K") == 0);
+	CHECK(strcmp(abri_taxonomy_label(&t, "context", "c", "nl"), "Cn") == 0);
+	abri_taxonomy_free(&t);
+}
+
 int main(int argc, char **argv)
 {
 	abri_taxonomy t;
@@ -148,9 +166,15 @@ int main(int argc, char **argv)
 	CHECK(!abri_taxonomy_has(&t, "referral", "friends"));
 	CHECK(strcmp(abri_taxonomy_label(&t, "outcome", "no_further_action", "fr"), "Sans suite") ==
 	      0);
+	/* The console's Dutch labels; any other language falls back to English. */
+	CHECK(strcmp(abri_taxonomy_label(&t, "outcome", "no_further_action", "nl"),
+	             "Geen verder gevolg") == 0);
+	CHECK(strcmp(abri_taxonomy_label(&t, "outcome", "no_further_action", "de"),
+	             "No further action") == 0);
 	test_records(&t);
 	abri_taxonomy_free(&t);
 	CHECK(abri_taxonomy_parse(&t, "{\"version\":\"1\",\"kind\":{}}", 27) < 0);
+	test_label_fallback();
 	test_shuffle();
 	test_batch();
 	if (failures == 0)
