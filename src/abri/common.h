@@ -198,6 +198,7 @@ typedef struct cli_write_result {
 	int sent;          /* abrid stored it (the local state may still have failed) */
 	long long pos;     /* its position in the case */
 	uint64_t counter;  /* its counter in our chain */
+	char state[16];    /* the case's state when it was written */
 } cli_write_result;
 
 /* cli_case_send without its own messages (those of cli_case_fetch and the

@@ -159,6 +159,8 @@ NOTE="Note interne wombat-$$"
 jq -n --arg t "$REPLY" '{text: $t, lang: "fr"}' >"$T/reply.json"
 c POST "/api/cases/$REF/reply" "${X[@]}" --data-binary @"$T/reply.json"; expect 201 "" "reply through the API"
 RPOS=$(jq .pos "$T/r"); [ "$RPOS" -ge 2 ] || fail "reply pos $RPOS"
+[ "$(abri_db "select state from cases where case_ref = '$REF'")" = open ] || fail "a reply did not open the new case"
+ok "answering a new case opens it"
 jq -n --arg t "$NOTE" '{text: $t}' >"$T/note.json"
 c POST "/api/cases/$REF/note" "${X[@]}" --data-binary @"$T/note.json"; expect 201 "" "note through the API"
 abri_cli l2 show "$REF" --json >"$T/show.json" 2>"$T/show.err" || fail "abri show (l2) after the console wrote: $(cat "$T/show.err")"
@@ -188,7 +190,10 @@ c POST "/api/cases/$REF/ack" "${X[@]}" -d '{}'; expect 201 "" "acknowledgement s
 jq '.file' "$T/r" >"$T/ack.json"
 abri_cli l1 verify-ack "$T/ack.json" >"$T/va.out" 2>&1 || fail "abri verify-ack refuses the console's file: $(cat "$T/va.out")"
 ok "abri verify-ack accepts the acknowledgement file"
-c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"open"}'; expect 200 "" "state open"
+c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"closed"}'; expect 200 "" "state closed"
+[ "$(jq -r .state "$T/r")" = closed ] && [[ "$(jq -r .purge_after "$T/r")" =~ ^20[0-9]{2}-[0-9]{2}-[0-9]{2}$ ]] ||
+  fail "closing answer without its purge date: $(cat "$T/r")"
+c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"open"}'; expect 200 "" "state open again"
 [ "$(jq -r .state "$T/r")" = open ] || fail "state answer: $(cat "$T/r")"
 
 # ---- a tampered case: a replayed envelope

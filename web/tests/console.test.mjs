@@ -104,7 +104,18 @@ async function unlock(page) {
   await page.waitForSelector('.view-inbox h1');
 }
 
+// Every screen checked by axe is also checked for stray "null" or
+// "undefined" text (a missing value written out by the DOM).
 async function axeClean(page, what) {
+  const stray = await page.evaluate(() => {
+    const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const bad = [];
+    for (let n = w.nextNode(); n; n = w.nextNode()) {
+      if (/\b(null|undefined|NaN)\b/.test(n.nodeValue)) bad.push(n.nodeValue.trim().slice(0, 80));
+    }
+    return bad;
+  });
+  assert.deepEqual(stray, [], `${what}: stray text on the page`);
   const v = await runAxe(page);
   assert.deepEqual(v, [], `${what}: axe violations ${JSON.stringify(v, null, 1)}`);
 }

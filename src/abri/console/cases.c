@@ -248,6 +248,16 @@ static void written(console_resp *r, const cli_write_result *res)
 	console_json(r, 201, json_pack("{s:I}", "pos", (json_int_t)res->pos));
 }
 
+static void open_after_reply(console *c, const char *ref)
+{
+	json_t *ans = NULL;
+	int status = 0;
+	if (cli_state_set(c->s, ref, "open", &status, &ans) != ABRI_OK || status != 200)
+		cli_err("case %s: answered, but it could not be opened (HTTP %d)", ref, status);
+	json_decref(ans);
+	console_inbox_forget(c, ref);
+}
+
 static void reply(console *c, const char *ref, const json_t *body, int note, console_resp *r)
 {
 	const json_t *text = json_object_get(body, "text"), *lang = json_object_get(body, "lang");
@@ -267,8 +277,13 @@ static void reply(console *c, const char *ref, const json_t *body, int note, con
 	}
 	json_decref(b);
 	cli_case_msg m = {.ref = ref, .note = note, .body = msg};
-	if (write_msg(c, &m, &res, r) == CLI_OK)
+	if (write_msg(c, &m, &res, r) == CLI_OK) {
+		/* Answering the person is taking the case up: a new case is
+		 * opened, so the person's page no longer says nobody read it. */
+		if (!note && strcmp(res.state, "new") == 0)
+			open_after_reply(c, ref);
 		written(r, &res);
+	}
 	free_text(msg);
 }
 
@@ -356,10 +371,17 @@ static void set_state(console *c, const char *ref, const json_t *body, console_r
 	}
 	rc = cli_state_set(c->s, ref, st, &status, &ans);
 	if (rc == ABRI_OK && status == 200) {
+		/* abrid's answer names the state only: the purge date that
+		 * closing set is read back from the case. */
+		abri_case cs;
+		json_t *full = NULL;
 		console_inbox_forget(c, ref);
+		if (cli_case_fetch(c->s, ref, &cs, &full) == CLI_OK)
+			abri_case_free(&cs);
 		console_json(r, 200,
 		             json_pack("{s:O?, s:O?}", "state", json_object_get(ans, "state"),
-		                       "purge_after", json_object_get(ans, "purge_after")));
+		                       "purge_after", json_object_get(full, "purge_after")));
+		json_decref(full);
 	} else {
 		console_call_failed(
 		    c, rc < 0 && c->s->client.last_status == 0 ? cli_exit_for(rc) : CLI_SERVER, r);

@@ -3,7 +3,7 @@
 // note (amber, staff only, the person never sees it).
 import { post, casePath } from './api.js';
 import { t, langName, language } from './i18n.js';
-import { h, icon, button, personText, statusArea } from './dom.js';
+import { h, icon, button, personText, statusArea, fill } from './dom.js';
 import { modal } from './dialog.js';
 import { errorWords } from './words.js';
 
@@ -31,7 +31,7 @@ export function replyComposer(app, view, reference, reload) {
     const inLang = texts[lang];
     text.value = inLang || texts[language()] || texts.en || '';
     const mine = texts[language()] || texts.en || '';
-    meaning.replaceChildren(
+    fill(meaning, 
       h('p', { class: 'tpl-meaning-title' }, t('reply.tpl_meaning', { lang: langName(language()) })),
       h('p', { lang: language() }, mine),
       inLang ? null : h('p', { class: 'warn-text' }, t('reply.tpl_missing', { lang: langName(lang) })),

@@ -28,6 +28,11 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
+/** el.replaceChildren without the nulls (the DOM would write "null"). */
+export function fill(el, ...kids) {
+  el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+}
+
 let uid = 0;
 export function id(prefix) {
   uid += 1;

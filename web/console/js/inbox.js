@@ -1,7 +1,7 @@
 // The inbox: triage at a glance (docs/console-api.md, "Inbox").
 import { get } from './api.js';
 import { t, tCode, langName, date } from './i18n.js';
-import { h, heading, icon, id } from './dom.js';
+import { h, heading, icon, id, fill } from './dom.js';
 import { kindLabel, wantLabel } from './labels.js';
 
 const STATES = ['new', 'open', 'closed', 'erased'];
@@ -106,7 +106,7 @@ export async function renderInbox(app, params) {
       n.set('page', String(p));
       return h('a', { href: `#/?${n}`, class: 'btn' }, t(key));
     };
-    pager.replaceChildren(
+    fill(pager, 
       page > 1 ? link(page - 1, 'inbox.prev') : null,
       h('span', { class: 'pager-text' }, t('inbox.page_of', { page, pages })),
       page < pages ? link(page + 1, 'inbox.next') : null);

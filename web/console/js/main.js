@@ -4,7 +4,7 @@
 // and #/case/REF.
 import { get, post, setCsrf, setLockHandler, sinceLastRequest, ApiError } from './api.js';
 import { setLanguage, t, language } from './i18n.js';
-import { h, heading } from './dom.js';
+import { h, heading, fill } from './dom.js';
 import { closeAll } from './dialog.js';
 import { errorWords } from './words.js';
 import { renderInbox, stopInbox } from './inbox.js';
@@ -32,7 +32,7 @@ const app = {
     if (h1) h1.focus();
   },
   show(...nodes) {
-    main.replaceChildren(...nodes);
+    fill(main, ...nodes);
   },
 };
 
