@@ -64,6 +64,15 @@ int cmd_console(int argc, char **argv, cli_config *cfg)
 		cli_err("the console needs key, server and state_dir (configuration or options)");
 		return CLI_USAGE;
 	}
+	int enc = abri_keyfile_is_encrypted(cfg->key);
+	if (enc < 0) {
+		cli_err("cannot read the key file %s: %s", cfg->key, abri_strerror(enc));
+		return CLI_LOCAL;
+	}
+	if (enc == 0)
+		cli_err("warning: the key file %s has no passphrase: any word unlocks the console "
+		        "(development keys only)",
+		        cfg->key);
 	console *con = console_new(cfg, idle, lang);
 	if (con == NULL) {
 		cli_err("cannot start the console");

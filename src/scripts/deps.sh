@@ -10,7 +10,7 @@ PKGS=(
   postgresql-15 postgresql-client-15
   clang libclang-rt-14-dev llvm
   curl jq procps util-linux passwd python3
-  systemd
+  systemd desktop-file-utils
   chromium
 )
 # The web app's build and browser tests: Node.js >= 18 (Debian 12 ships

@@ -227,4 +227,91 @@ for needle in "zebra-$$" "quokka-$$" "wombat-$$" "$PASS" "$COOKIE" "$CSRF" "seco
   grep -qF -- "$needle" "$T/console.out" "$T/console.err" && fail "the console printed a secret or plaintext: $needle"
 done
 grep -qF -- "$SECRET" "$T/console.err" && fail "the secret on stderr"
+grep -q "warning: the key file" "$T/console.err" && fail "an encrypted key file reported as unprotected"
+
+# start_console OUT ERR [VAR=value...]: a console (arguments in CONSOLE_ARGS)
+# in the background; its start URL's port and secret in PORT2/SECRET2.
+start_console() {
+  local out=$1 err=$2; shift 2
+  env "$@" "$ABRI" "${CONSOLE_ARGS[@]}" >"$out" 2>"$err" &
+  CPID=$!
+  for _ in $(seq 1 100); do [ -s "$out" ] && break; sleep 0.05; done
+  [[ "$(head -n 1 "$out")" =~ http://127\.0\.0\.1:([0-9]+)/login#k=([A-Za-z0-9_-]{43})$ ]] ||
+    fail "no start URL: $(cat "$out" "$err")"
+  PORT2=${BASH_REMATCH[1]} SECRET2=${BASH_REMATCH[2]}
+}
+login2() { # login2 SECRET: status of POST /api/login on that console, cookie in COOKIE2
+  status=$(curl -sS -o "$T/r" -D "$T/h" -w '%{http_code}' -H "Origin: http://127.0.0.1:$PORT2" \
+    -H 'Content-Type: application/json' -d "{\"secret\":\"$1\"}" "http://127.0.0.1:$PORT2/api/login")
+  COOKIE2=$(sed -n 's/^Set-Cookie: abri_console=\([A-Za-z0-9_-]*\);.*/\1/ip' "$T/h" | tr -d '\r')
+}
+
+# ---- the browser is opened through a 0600 file, never with the secret on a
+# command line; the file is gone once the link is used; a configured
+# passphrase file is not used; closing the terminal window (SIGHUP, the
+# menu entry's case) ends it cleanly
+mkdir -p "$T/bin" "$T/run"
+printf '#!/bin/sh\n{ printf "argv:%%s\\n" "$*"; printf "mode:%%s\\n" "$(stat -c %%a "$1")"; cat "$1"; } >"%s"\n' \
+  "$T/xdg.txt" >"$T/bin/xdg-open"
+chmod +x "$T/bin/xdg-open"
+CONSOLE_ARGS=(--config "$T/l1.conf" console --port 0)
+start_console "$T/c2.out" "$T/c2.err" PATH="$T/bin:$PATH" XDG_RUNTIME_DIR="$T/run"
+for _ in $(seq 1 100); do [ -s "$T/xdg.txt" ] && break; sleep 0.05; done
+grep -q "^argv:$T/run/" "$T/xdg.txt" || fail "xdg-open was not given a file in XDG_RUNTIME_DIR: $(cat "$T/xdg.txt")"
+grep "^argv:" "$T/xdg.txt" | grep -qF -- "$SECRET2" && fail "the secret was on xdg-open's command line"
+grep -qx "mode:600" "$T/xdg.txt" || fail "the redirect file is not 0600: $(grep mode: "$T/xdg.txt")"
+grep -qF -- "login#k=$SECRET2" "$T/xdg.txt" || fail "the redirect file does not lead to the start link"
+redirect=$(sed -n 's/^argv://p' "$T/xdg.txt")
+[ -e "$redirect" ] || fail "the redirect file is gone before the link was used"
+login2 "$SECRET2"; [ "$status" = 200 ] || fail "login on the second console: $status"
+[ ! -e "$redirect" ] || fail "the redirect file is still there after the link was used"
+ok "the browser is opened through a 0600 file holding the link, never the secret on a command line; the file is removed once used"
+status=$(curl -sS -o "$T/r" -w '%{http_code}' -H "Cookie: abri_console=$COOKIE2" "http://127.0.0.1:$PORT2/api/session")
+[ "$status" = 200 ] && [ "$(jq -r .locked "$T/r")" = true ] || fail "a passphrase file unlocked the console: $(cat "$T/r")"
+ok "the configured passphrase_file is not used: the console starts locked"
+kill -HUP "$CPID"; rc=0; wait "$CPID" || rc=$?; CPID=""
+[ "$rc" = 0 ] || fail "SIGHUP: exit $rc"
+ok "SIGHUP (the terminal window closed) -> exit 0"
+
+# ---- five wrong secrets end logins; a key file without passphrase is said
+"$ABRI" keygen --role listener --name "Dev" --out "$T/dev" --no-passphrase >/dev/null
+sed "s|^key = .*|key = $T/dev.key|" "$T/console.conf" >"$T/dev.conf"
+CONSOLE_ARGS=(--config "$T/dev.conf" console --no-browser --port 0)
+start_console "$T/c3.out" "$T/c3.err"
+for i in 1 2 3 4 5; do login2 "$WRONG"; [ "$status" = 403 ] || fail "wrong secret $i: $status"; done
+login2 "$SECRET2"; [ "$status" = 403 ] || fail "the right secret after 5 wrong ones: $status"
+ok "after 5 wrong secrets even the right one is refused"
+console_stop
+grep -q "warning: the key file $T/dev.key has no passphrase" "$T/c3.err" ||
+  fail "no warning for a key without passphrase: $(cat "$T/c3.err")"
+ok "a key file without passphrase is said at start"
+
+# ---- the start link expires (10 minutes; 1 s here, test builds only)
+if [ "$(meson introspect --buildoptions "$ABRI_BUILD" | jq -r '.[] | select(.name == "test_clock") | .value')" = true ]; then
+  CONSOLE_ARGS=(--config "$T/console.conf" console --no-browser --port 0)
+  start_console "$T/c4.out" "$T/c4.err" ABRI_TEST_CONSOLE_SECRET_LIFE=1
+  sleep 2.2
+  login2 "$SECRET2"; [ "$status" = 403 ] || fail "an expired start link logged in: $status"
+  console_stop
+  ok "an expired start link is refused"
+else
+  echo "# the start link's expiry is tested in test builds (-Dtest_clock=true) only"
+fi
+
+# ---- nothing decrypted on disk: no report, reply or note text in any file
+# of the test's directory (the cluster's data directory, the state
+# directories, the console's files) but the CLI's own --json output and
+# the test's own request bodies and last answer
+if grep -rlF --exclude=show.json --exclude=open.json --exclude=reply.json --exclude=note.json --exclude=r -e "zebra-$$" -e "quokka-$$" -e "wombat-$$" "$T" >"$T/found" 2>/dev/null; then
+  fail "plaintext written to disk: $(cat "$T/found")"
+fi
+ok "no decrypted text in any file under the test directory (state directories, PostgreSQL's data directory)"
+if command -v desktop-file-validate >/dev/null; then
+  desktop-file-validate "$ABRI_SRC/conf/abri-console.desktop" || fail "conf/abri-console.desktop does not validate"
+  grep -qx 'Exec=abri console' "$ABRI_SRC/conf/abri-console.desktop" && grep -qx 'Terminal=true' "$ABRI_SRC/conf/abri-console.desktop" ||
+    fail "the menu entry does not run abri console in a terminal"
+  ok "the menu entry (conf/abri-console.desktop) validates and runs abri console in a terminal"
+elif [ -n "${ABRI_REQUIRE_WEB:-}" ]; then
+  fail "desktop-file-validate missing (src/scripts/deps.sh installs desktop-file-utils)"
+fi
 ok "no plaintext, passphrase, cookie or CSRF token in the console's output ($(wc -l <"$T/console.err") lines on stderr)"

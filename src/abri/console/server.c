@@ -301,6 +301,7 @@ int console_serve(console *c, unsigned port, int browser)
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0 ||
+	    sigaction(SIGHUP, &sa, NULL) != 0 ||
 	    signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
 		cli_err("cannot set the signal handlers");
 		return CLI_LOCAL;

@@ -83,7 +83,9 @@ console *console_new(cli_config *cfg, unsigned idle_lock, const char *lang)
 	c->cfg = cfg;
 	c->idle_lock = idle_lock;
 	snprintf(c->lang, sizeof c->lang, "%s", lang ? lang : "fr");
-	c->secret_until = console_mono() + CONSOLE_SECRET_LIFE;
+	/* Tests shorten the link's life (test builds only: ABRI_TEST_*). */
+	const char *life = abri_test_getenv("ABRI_TEST_CONSOLE_SECRET_LIFE");
+	c->secret_until = console_mono() + (life != NULL ? atoi(life) : CONSOLE_SECRET_LIFE);
 	c->inbox = console_inbox_new();
 	if (c->inbox == NULL || console_token_new(c->secret) < 0) {
 		console_free(c);
