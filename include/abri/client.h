@@ -464,7 +464,7 @@ char *abri_submission_id_new(void);
 #define ABRI_STATS_RECORD_V 1
 
 /* The coding taxonomy (conf/taxonomy.json): {"version": "2026.1",
- * "kind"|"context"|"interpreter"|"referral"|"outcome": {code: {"en","fr"}}}. */
+ * "kind"|"context"|"interpreter"|"referral"|"outcome": {code: {"en","fr"[,"nl"]}}}. */
 typedef struct abri_taxonomy {
 	json_t *doc;
 	char version[32];
