@@ -68,6 +68,10 @@ c GET /login -H "Host: localhost:$PORT"; expect 421 bad_host "Host localhost:POR
 c GET /login; expect 200 "" "static login page"; headers_ok "static page"
 grep -qi '^Content-Type: text/html' "$T/h" || fail "login page type"
 c GET /js/login.js; expect 200 "" "login script"; headers_ok "script"
+c GET /reporter-i18n/ar.json; expect 200 "" "the reporter app's Arabic catalog (the acknowledgement)"
+grep -qi '^Content-Type: application/json' "$T/h" || fail "catalog type"
+cmp -s "$T/r" "$ABRI_SRC/web/src/i18n/ar.json" || fail "/reporter-i18n/ar.json is not web/src/i18n/ar.json"
+c GET /reporter-i18n/../i18n/en.json --path-as-is; expect 404 not_found "no path outside the embedded files"
 c GET /nope.txt; expect 404 not_found "unknown page"
 c PUT /api/session; expect 405 bad_method "PUT"
 
