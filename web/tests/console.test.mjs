@@ -17,7 +17,8 @@
 //      (purge date); the person writes again and the closed case is flagged
 //      in the inbox;
 //   3. English console, keyboard only: lock, unlock, open a case from the
-//      inbox, send an internal note;
+//      inbox, send an internal note, a reply from a template after its
+//      preview, the coding with consent and a referral;
 //   4. a message removed in PostgreSQL raises the alarm in plain words;
 //   5. the idle lock (--idle-lock 3) brings back the unlock screen.
 // axe-core finds nothing, and no stray "null", on the unlock screen, inbox,
@@ -29,7 +30,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, newPage, runAxe, screenshot, SCREENSHOTS } from './lib/browser.mjs';
+import { cli, launch, newPage, runAxe, screenshot, SCREENSHOTS } from './lib/browser.mjs';
 import { chooseLanguage, submit, comeBack } from './lib/flow.mjs';
 import { REPORTER_LANGS, catalogCode } from '../console/js/person-words.js';
 import { LANGUAGES } from '../src/js/i18n.js';
@@ -205,6 +206,15 @@ async function tabTo(page, selector, max = 120) {
     if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
   }
   throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Presses Shift+Tab until the focused element matches; keyboard only. */
+async function shiftTabTo(page, selector, max = 40) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Shift+Tab');
+    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) return;
+  }
+  throw new Error(`Shift+Tab never reached ${selector}`);
 }
 
 /** A small JPEG drawn by the browser's canvas. */
@@ -515,7 +525,7 @@ for (const lang of ['fr', 'en']) test(`${lang === 'fr' ? 'French' : 'English'} c
   }
 });
 
-test('English console, keyboard only: lock, unlock, open a case from the inbox, send an internal note; alarm after tampering', async () => {
+test('English console, keyboard only: lock, unlock, open a case from the inbox, send an internal note, a reply from a template after preview, the coding with consent; alarm after tampering', async () => {
   const c = await startConsole(['--lang', 'en']);
   const page = await consolePage(c, 'en');
   try {
@@ -559,7 +569,43 @@ test('English console, keyboard only: lock, unlock, open a case from the inbox, 
     assert.equal(await page.evaluate(() => document.activeElement.classList.contains('flash')), true,
       'focus moves to the confirmation');
 
-    // Tampering: the note just written disappears from PostgreSQL.
+    // A reply from a template, keyboard only: the list (arrow keys), "Use
+    // this template", "Preview", then from the dialog's "Back to the text"
+    // (which has focus) Shift+Tab to "Send to the person".
+    await tabTo(page, '#reply-tpl');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.locator('#reply-tpl').inputValue(), 'received');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'reply-text', 'the text has focus');
+    assert.ok((await page.locator('#reply-text').inputValue()).length > 20, 'the template filled the text');
+    await tabTo(page, '.composer-reply .actions button');
+    await page.keyboard.press('Enter');
+    await page.locator('dialog[open] .btn-send').waitFor();
+    await shiftTabTo(page, 'dialog[open] .btn-send');
+    await page.keyboard.press('Enter');
+    await page.locator('.flash', { hasText: EN['reply.sent'] }).waitFor({ timeout: 60000 });
+
+    // The coding, keyboard only: each list with the arrow keys, consent and
+    // referral with Space, "Save the coding" with Enter.
+    for (const sel of ['#c-kind', '#c-context', '#c-interpreter', '#c-outcome']) {
+      await tabTo(page, sel);
+      await page.keyboard.press('ArrowDown');
+      assert.notEqual(await page.locator(sel).inputValue(), '', `${sel} chosen from the keyboard`);
+    }
+    await tabTo(page, '#consent-legal_aid');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'referred-legal_aid', 'referral box reachable once consent is ticked');
+    await page.keyboard.press('Space');
+    await tabTo(page, '.coding-form button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.locator('.flash', { hasText: EN['coding.saved'] }).waitFor({ timeout: 60000 });
+    const coded = JSON.parse(cli(['show', fr.ref, '--json']));
+    assert.deepEqual(coded.coding.journey.referred, ['legal_aid'], 'the coding made from the keyboard');
+    assert.ok(coded.messages.some((m) => m.kind === 'reply' && m.verified), 'the reply sent from the keyboard');
+
+    // Tampering: the last message written disappears from PostgreSQL.
     const pos = Number(sql(`select max(pos) from envelopes where case_ref = '${fr.ref}'`));
     assert.ok(pos >= 2);
     sql(`delete from envelopes where case_ref = '${fr.ref}' and pos = ${pos}`);
