@@ -200,6 +200,18 @@ c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"closed"}'; expect 200 "" 
 c POST "/api/cases/$REF/state" "${X[@]}" -d '{"state":"open"}'; expect 200 "" "state open again"
 [ "$(jq -r .state "$T/r")" = open ] || fail "state answer: $(cat "$T/r")"
 
+# ---- a new recipient list while the console runs: the write re-seals to
+# it, and the case says who was added, with their fingerprint
+"$ABRI" keygen --role listener --name "Listener Three" --out "$T/l3" --passphrase-file "$T/pass" --kdf-fast >/dev/null
+abri_sign_list 2 "$T/list2.json" "$T/keys/server.pub.json" "$T/l1.pub.json" "$T/l2.pub.json" "$T/l3.pub.json"
+abri_cli l2 admin upload-recipients "$T/list2.json" >/dev/null || fail "upload recipient list 2 (from listener 2's workstation)"
+c POST "/api/cases/$REF/note" "${X[@]}" -d '{"text":"after the new list"}'; expect 201 "" "a note sealed to the new list"
+c GET "/api/cases/$REF" "${K[@]}"; expect 200 "" "case view after the list changed"
+jq -e '[.alarms[] | select(.code == "list_changed")][0] | .from == 1 and .to == 2
+       and (.added | length) == 1 and .added[0].name == "Listener Three" and (.added[0].fingerprint | length) > 20
+       and (.removed | length) == 0' "$T/r" >/dev/null || fail "no list change in the case view: $(jq -c .alarms "$T/r")"
+ok "the new list is named in the case: Listener Three added, with a fingerprint"
+
 # ---- a tampered case: a replayed envelope
 rep submit --text "second case" >"$T/sub2.json" 2>/dev/null || fail "reporter submit 2"
 R2=$(jq -r .case_ref "$T/sub2.json")

@@ -2,7 +2,8 @@
 /* The inbox (docs/console-api.md, "Inbox"): abrid's list of cases (every
  * page, kept 30 s), and the summaries of the cases decrypted so far, kept
  * by reference with the envelope count they were made from (a new message
- * makes it stale), with the text search looks into. Everything decrypted
+ * makes it stale), with the text search looks into. Each refresh of the
+ * list also fetches abrid's recipient list again (console_session_refresh). Everything decrypted
  * lives in jansson values, whose allocator wipes each block it frees
  * (abri_init), and is dropped when the console locks. */
 #include <stdlib.h>
@@ -70,7 +71,12 @@ static int list_refresh(console *c)
 		return CLI_OK;
 	if ((list = json_array()) == NULL)
 		return CLI_LOCAL;
-	ex = cli_cases_pages(c->s, NULL, UINT32_MAX, "listing cases", add_page, list);
+	/* abrid's recipient list too, as often: a new list (a listener added
+	 * or removed, a rollback) shows within LIST_TTL, not at the next
+	 * unlock. */
+	ex = console_session_refresh(c);
+	if (ex == CLI_OK)
+		ex = cli_cases_pages(c->s, NULL, UINT32_MAX, "listing cases", add_page, list);
 	if (ex != CLI_OK) {
 		json_decref(list);
 		return ex;
