@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, newPage, runAxe, cli, screenshot } from './lib/browser.mjs';
-import { catalog, chooseLanguage, submit, comeBack } from './lib/flow.mjs';
+import { canvasJpeg, catalog, chooseLanguage, submit, comeBack } from './lib/flow.mjs';
 import { withExif, jpegInfo, GPS_BYTES, MAKE } from './lib/jpeg.mjs';
 import { stripJpeg, exifOrientation } from '../src/js/strip.js';
 
@@ -74,21 +74,6 @@ async function openApp(lang, { viewport = NARROW } = {}) {
   return page;
 }
 
-/** A small JPEG drawn by the browser's canvas (64×48, left red, right blue). */
-async function canvasJpeg(page) {
-  return Buffer.from(await page.evaluate(async () => {
-    const c = document.createElement('canvas');
-    c.width = 64;
-    c.height = 48;
-    const g = c.getContext('2d');
-    g.fillStyle = '#c00';
-    g.fillRect(0, 0, 32, 48);
-    g.fillStyle = '#00c';
-    g.fillRect(32, 0, 32, 48);
-    const blob = await new Promise((r) => { c.toBlob(r, 'image/jpeg', 0.92); });
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  }));
-}
 
 /** Something that looks like a PDF, ~100 KB (two chunks), not compressible. */
 function pdfDocument() {

@@ -31,7 +31,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, launch, newPage, runAxe, screenshot, SCREENSHOTS } from './lib/browser.mjs';
-import { chooseLanguage, submit, comeBack } from './lib/flow.mjs';
+import { canvasJpeg, chooseLanguage, fillForm, submit, comeBack } from './lib/flow.mjs';
 import { REPORTER_LANGS, catalogCode } from '../console/js/person-words.js';
 import { LANGUAGES } from '../src/js/i18n.js';
 
@@ -217,21 +217,6 @@ async function shiftTabTo(page, selector, max = 40) {
   throw new Error(`Shift+Tab never reached ${selector}`);
 }
 
-/** A small JPEG drawn by the browser's canvas. */
-async function canvasJpeg(page) {
-  return Buffer.from(await page.evaluate(async () => {
-    const c = document.createElement('canvas');
-    c.width = 64;
-    c.height = 48;
-    const g = c.getContext('2d');
-    g.fillStyle = '#c00';
-    g.fillRect(0, 0, 32, 48);
-    g.fillStyle = '#00c';
-    g.fillRect(32, 0, 32, 48);
-    const blob = await new Promise((r) => { c.toBlob(r, 'image/jpeg', 0.92); });
-    return Array.from(new Uint8Array(await blob.arrayBuffer()));
-  }));
-}
 
 /** The reporter app: questionnaire (with files when asked), submit, receipt. */
 async function report(lang, r, withFiles) {
@@ -240,15 +225,7 @@ async function report(lang, r, withFiles) {
   await page.goto('/');
   await page.waitForSelector('.view-lang h1');
   await chooseLanguage(page, lang);
-  await page.locator('.view-start .btn.primary').click();
-  await page.waitForSelector('.view-form h1');
-  await page.locator(`input[name=kind][value=${r.kind}]`).check();
-  await page.locator(`input[name=when][value=${r.when}]`).check();
-  await page.locator('input[name=where]').fill(r.where);
-  await page.locator('input[name=who]').fill(r.who);
-  await page.locator('textarea[name=what]').fill(r.what);
-  for (const w of r.wants) await page.locator(`input[name=wants][value=${w}]`).check();
-  await page.locator('textarea[name=contact]').fill(r.contact || '');
+  await fillForm(page, r);
   if (withFiles) {
     await page.waitForSelector('.view-form fieldset.attach:not([hidden])');
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.locator('.attach-add-photo').click()]);

@@ -1,32 +1,10 @@
-// Tiny DOM builder, as in the reporter app (web/src/js/views/dom.js): no
-// innerHTML anywhere, so what a person wrote and what the API answers is
-// always inserted as text, never as markup.
-const NO_TEXT_HELP = { spellcheck: 'false', autocorrect: 'off', autocapitalize: 'off' };
-const NOT_TEXT = new Set(['checkbox', 'radio', 'file', 'button', 'submit', 'reset', 'hidden']);
+// The console's DOM helpers around h(), the reporter app's own builder
+// (web/src/js/lib/h.js, served here at /js/lib/h.js): no innerHTML
+// anywhere, so what a person wrote and what the API answers is always
+// inserted as text, never as markup.
+import { h } from './lib/h.js';
 
-function protectField(el) {
-  // Spell checkers may send a field's text to a cloud service.
-  for (const [k, v] of Object.entries(NO_TEXT_HELP)) el.setAttribute(k, v);
-  if (el.localName === 'textarea' || !NOT_TEXT.has(el.type)) el.setAttribute('autocomplete', 'off');
-}
-
-export function h(tag, attrs, ...kids) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') el.className = v;
-    else if (k === 'text') el.textContent = v;
-    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  if (el.localName === 'input' || el.localName === 'textarea') protectField(el);
-  for (const kid of kids.flat(Infinity)) {
-    if (kid === null || kid === undefined || kid === false) continue;
-    el.append(kid instanceof Node ? kid : String(kid));
-  }
-  return el;
-}
+export { h };
 
 /** el.replaceChildren without the nulls (the DOM would write "null"). */
 export function fill(el, ...kids) {

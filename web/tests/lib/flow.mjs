@@ -28,7 +28,8 @@ export async function chooseLanguage(page, lang) {
     { timeout: 30000 });
 }
 
-export async function fillQuestionnaire(page, r) {
+/** From the start page, the questionnaire's fields filled (not sent). */
+export async function fillForm(page, r) {
   await page.locator('.view-start .btn.primary').click();
   await page.waitForSelector('.view-form h1');
   await page.locator(`input[name=kind][value=${r.kind}]`).check();
@@ -38,8 +39,29 @@ export async function fillQuestionnaire(page, r) {
   await page.locator('textarea[name=what]').fill(r.what);
   for (const w of r.wants) await page.locator(`input[name=wants][value=${w}]`).check();
   await page.locator('textarea[name=contact]').fill(r.contact || '');
+}
+
+/** The questionnaire filled, then on to the review page. */
+export async function fillQuestionnaire(page, r) {
+  await fillForm(page, r);
   await page.locator('.view-form button[type=submit]').click();
   await page.waitForSelector('.view-review h1');
+}
+
+/** A small JPEG drawn by the browser's canvas (64×48, left red, right blue). */
+export async function canvasJpeg(page) {
+  return Buffer.from(await page.evaluate(async () => {
+    const c = document.createElement('canvas');
+    c.width = 64;
+    c.height = 48;
+    const g = c.getContext('2d');
+    g.fillStyle = '#c00';
+    g.fillRect(0, 0, 32, 48);
+    g.fillStyle = '#00c';
+    g.fillRect(32, 0, 32, 48);
+    const blob = await new Promise((r) => { c.toBlob(r, 'image/jpeg', 0.92); });
+    return Array.from(new Uint8Array(await blob.arrayBuffer()));
+  }));
 }
 
 /** Encrypt and send from the review page; returns {token, ref} from the receipt. */
