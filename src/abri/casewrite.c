@@ -94,7 +94,7 @@ int cli_case_write(cli_session *s, const cli_case_msg *o, cli_write_result *r)
 	abri_buf_init(&env);
 	snprintf(r->state, sizeof r->state, "%s", cs.state);
 	if ((ex = cli_case_state_load(s->cfg, o->ref, &doc)) == CLI_OK &&
-	    (ex = preflight(&cs, o, cli_case_state_check(doc, &cs, s->key), r)) == CLI_OK &&
+	    (ex = preflight(&cs, o, cli_case_state_check(doc, &cs, s->key, NULL), r)) == CLI_OK &&
 	    (ex = seal(s, &cs, o, &env, &pos)) == CLI_OK &&
 	    (ex = post(s, o->ref, &env, &ans, r)) == CLI_OK) {
 		abri_hash(h, env.data, env.len);

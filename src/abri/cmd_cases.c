@@ -21,22 +21,15 @@ enum { O_STATE = OPT_CMD, O_LIMIT };
 static int new_column(cli_session *s, const char *ref, json_int_t n, char *out, size_t len,
                       int *alarm)
 {
-	json_t *doc = NULL;
-	long long fresh;
+	long long fresh, seen;
 	int fewer, ex;
 
 	out[0] = '\0';
-	if ((ex = cli_case_state_load(s->cfg, ref, &doc)) != CLI_OK)
+	if ((ex = cli_case_new_from_person(s, ref, n, &fresh, &fewer, &seen)) != CLI_OK)
 		return ex;
-	long long seen = abri_casestate_count(doc);
-	json_decref(doc);
 	if (seen < 0) {
 		snprintf(out, len, "not opened yet");
-		return CLI_OK;
-	}
-	if ((ex = cli_case_new_from_person(s, ref, n, &fresh, &fewer)) != CLI_OK)
-		return ex;
-	if (fewer) {
+	} else if (fewer) {
 		snprintf(out, len, "FEWER THAN SEEN (%lld)!", seen);
 		*alarm = 1;
 	} else if (fresh > 0) {

@@ -311,9 +311,8 @@ static int show(cli_session *s, const char *ref, int as_json, const char *save_d
 	if (ex != CLI_OK)
 		return ex;
 	if ((ex = cli_case_state_load(s->cfg, ref, &doc)) == CLI_OK) {
-		size_t local = cli_case_state_check(doc, &cs, s->key);
 		abri_local_check lc;
-		abri_casestate_check(doc, &cs, s->key->ed_kid, &lc);
+		size_t local = cli_case_state_check(doc, &cs, s->key, &lc);
 		ex = as_json ? print_case_json(&cs, answer, doc, &lc)
 		             : (print_case(&cs, answer), CLI_OK);
 		if (ex == CLI_OK)

@@ -48,7 +48,7 @@ static int add_page(const json_t *cases, void *cls)
 		if (strcmp(state, "erased") == 0)
 			continue;
 		if ((ex = cli_case_new_from_person(c->s, ref, (long long)json_integer_value(n),
-		                                   &fresh, &fewer)) != CLI_OK)
+		                                   &fresh, &fewer, NULL)) != CLI_OK)
 			return ex;
 		c->messages += fresh;
 		c->fewer |= fewer;

@@ -583,7 +583,7 @@ int cli_case_fetch(cli_session *s, const char *ref, abri_case *cs, json_t **answ
 }
 
 int cli_case_new_from_person(cli_session *s, const char *ref, long long envelopes,
-                             long long *fresh, int *fewer)
+                             long long *fresh, int *fewer, long long *seen_out)
 {
 	json_t *doc = NULL;
 	abri_case cs;
@@ -592,6 +592,8 @@ int cli_case_new_from_person(cli_session *s, const char *ref, long long envelope
 
 	*fresh = 0;
 	*fewer = 0;
+	if (seen_out != NULL)
+		*seen_out = seen;
 	if (ex == CLI_OK && seen >= 0 && envelopes < seen)
 		*fewer = 1;
 	if (ex == CLI_OK && seen >= 0 && envelopes > seen &&
@@ -708,23 +710,24 @@ int cli_keygen_write(const cli_config *cfg, cli_keygen *g, abri_keypair **out)
 	return CLI_OK;
 }
 
-size_t cli_case_state_check(const json_t *doc, const abri_case *cs, const abri_keypair *me)
+size_t cli_case_state_check(const json_t *doc, const abri_case *cs, const abri_keypair *me,
+                            abri_local_check *out)
 {
-	abri_local_check lc;
-	abri_casestate_check(doc, cs, me->ed_kid, &lc);
-	if (lc.disappeared > 0) {
+	abri_local_check mine, *lc = out != NULL ? out : &mine;
+	abri_casestate_check(doc, cs, me->ed_kid, lc);
+	if (lc->disappeared > 0) {
 		char hex[17];
-		sodium_bin2hex(hex, sizeof hex, lc.first_disappeared, 8);
+		sodium_bin2hex(hex, sizeof hex, lc->first_disappeared, 8);
 		cli_alarm("%zu message(s) you saw before have DISAPPEARED from this case (first: "
 		          "envelope hash %s...)",
-		          lc.disappeared, hex);
+		          lc->disappeared, hex);
 	}
-	if (lc.own_gone)
+	if (lc->own_gone)
 		cli_alarm(
 		    "you wrote message %llu of your chain in this case, the server shows only "
 		    "%llu: your messages have DISAPPEARED",
-		    (unsigned long long)lc.own_recorded, (unsigned long long)lc.own_present);
-	return lc.disappeared + (size_t)lc.own_gone;
+		    (unsigned long long)lc->own_recorded, (unsigned long long)lc->own_present);
+	return lc->disappeared + (size_t)lc->own_gone;
 }
 
 int cli_case_state_update(const cli_config *cfg, json_t *doc, const abri_case *cs,

@@ -226,9 +226,10 @@ int cli_survey_code_take(const cli_config *cfg, char out[15]);
  * 0 without a request when the remembered count is not below envelopes
  * (abrid's count) or when the case was never opened here; otherwise the
  * case is fetched and verified. *fewer: abrid shows fewer envelopes than
- * were seen here. Returns an exit code. */
+ * were seen here. *seen (may be NULL): the count remembered, -1 when the
+ * case was never opened here. Returns an exit code. */
 int cli_case_new_from_person(cli_session *s, const char *ref, long long envelopes,
-                             long long *fresh, int *fewer);
+                             long long *fresh, int *fewer, long long *seen);
 
 /* Local per-case state: <state_dir>/cases/<REF>.json
  * {"seen": [b64 hash...], "count": N, "own": {"<b64 kid>": {"counter": N,
@@ -239,8 +240,9 @@ int cli_case_state_save(const cli_config *cfg, const char *ref, json_t *doc);
 int cli_case_state_merge(json_t *doc, const abri_case *cs);
 /* Compares the case with what this workstation saw before: messages that
  * disappeared, our own counter gone backwards. Prints an alarm for each
- * and returns how many. */
-size_t cli_case_state_check(const json_t *doc, const abri_case *cs, const abri_keypair *me);
+ * and returns how many; *lc (may be NULL) gets the comparison itself. */
+size_t cli_case_state_check(const json_t *doc, const abri_case *cs, const abri_keypair *me,
+                            abri_local_check *lc);
 /* Merges what was seen now (hashes, count, our highest counter) into doc
  * and saves it. */
 int cli_case_state_update(const cli_config *cfg, json_t *doc, const abri_case *cs,
