@@ -6,7 +6,7 @@
 import { post, casePath } from './api.js';
 import { t, langName, date, language } from './i18n.js';
 import { h, button, statusArea, personText } from './dom.js';
-import { errorWords } from './words.js';
+import { act } from './words.js';
 import { whenLabel, taxLabel } from './labels.js';
 import { printNodes } from './print.js';
 import { personWords } from './person-words.js';
@@ -151,30 +151,16 @@ export function ackSection(app, view, reference) {
   const hasCoding = !!view.coding;
 
   const prepare = button(t('ack.prepare'), async () => {
-    prepare.disabled = true;
-    let p;
-    try {
-      p = await post(casePath(view.case_ref, '/ack/preview'), {});
-    } catch (e) {
-      prepare.disabled = false;
-      if (e.code !== 'locked') status.error(errorWords(e));
-      return;
-    }
+    const p = await act(prepare, status, () => post(casePath(view.case_ref, '/ack/preview'), {}));
+    if (p === null) return;
     status.clear();
     const ack = p.ack || {};
     const plang = p.lang || lang;
     const w = await personWords(plang);
     const columns = (forPrint) => ackColumns(ack, plang, reference, w, forPrint);
     const sign = button(t('ack.sign'), async () => {
-      sign.disabled = true;
-      let r;
-      try {
-        r = await post(casePath(view.case_ref, '/ack'), {});
-      } catch (e) {
-        sign.disabled = false;
-        if (e.code !== 'locked') status.error(errorWords(e));
-        return;
-      }
+      const r = await act(sign, status, () => post(casePath(view.case_ref, '/ack'), {}));
+      if (r === null) return;
       const save = button(t('ack.save', { name: `ack-${view.case_ref}.json` }), () => download(view.case_ref, r.file), 'btn primary');
       out.replaceChildren(
         h('div', { class: 'flash', role: 'status', tabindex: '-1' }, h('p', {}, t('ack.sent'))),

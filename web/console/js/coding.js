@@ -7,7 +7,7 @@ import { post, casePath } from './api.js';
 import { t, langName, date } from './i18n.js';
 import { h, id, button, statusArea, personText } from './dom.js';
 import { modal } from './dialog.js';
-import { errorWords } from './words.js';
+import { act } from './words.js';
 import { kindLabel, whenLabel, wantLabel, taxLabel, WANT_FOR_REFERRAL } from './labels.js';
 import { printNodes } from './print.js';
 
@@ -162,14 +162,10 @@ export function codingSection(app, view, reference, reload) {
       referred: [...form.querySelectorAll('input[name=referred]')].filter((x) => x.checked).map((x) => x.value),
       complaint_filed: filed.input.checked, outcome: outcome.value,
     };
-    saveBtn.disabled = true;
-    try {
+    await act(saveBtn, status, async () => {
       await post(casePath(view.case_ref, '/coding'), body);
       await reload({ text: t('coding.saved'), at: 'coding' });
-    } catch (e) {
-      saveBtn.disabled = false;
-      if (e.code !== 'locked') status.error(errorWords(e));
-    }
+    });
   });
 
   return h('section', { class: 'coding card', id: 'coding', 'aria-labelledby': 'coding-title' },

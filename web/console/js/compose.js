@@ -5,7 +5,7 @@ import { post, casePath } from './api.js';
 import { t, langName, language } from './i18n.js';
 import { h, icon, button, personText, statusArea, fill } from './dom.js';
 import { modal } from './dialog.js';
-import { errorWords } from './words.js';
+import { act, errorWords } from './words.js';
 
 function templateLabel(tpl) {
   return (tpl.label && (tpl.label[language()] || tpl.label.en)) || '';
@@ -104,14 +104,10 @@ export function noteComposer(app, view, reload) {
       text.focus();
       return;
     }
-    save.disabled = true;
-    try {
+    await act(save, status, async () => {
       await post(casePath(view.case_ref, '/note'), { text: body });
       await reload({ text: t('note.saved'), at: 'thread' });
-    } catch (e) {
-      save.disabled = false;
-      if (e.code !== 'locked') status.error(errorWords(e));
-    }
+    });
   }, 'btn btn-note');
   save.append(icon('lock', ''), ' ', t('note.save'));
   return h('section', { class: 'composer composer-note', id: 'note', 'aria-labelledby': 'note-title' },

@@ -4,27 +4,13 @@
 // inserted as text, never as markup.
 import { h } from './lib/h.js';
 
-export { h };
+export { h, id, heading, button } from './lib/h.js';
 
 /** el.replaceChildren without the nulls (the DOM would write "null"). */
 export function fill(el, ...kids) {
   el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
 }
 
-let uid = 0;
-export function id(prefix) {
-  uid += 1;
-  return `${prefix}-${uid}`;
-}
-
-/** The view's h1, focusable so that focus moves to it on each view change. */
-export function heading(text) {
-  return h('h1', { tabindex: '-1', class: 'view-heading' }, text);
-}
-
-export function button(text, onclick, cls) {
-  return h('button', { type: 'button', class: cls || 'btn', onclick }, text);
-}
 
 /** An icon from /img with a text alternative ('' when the text is beside it). */
 export function icon(name, alt) {

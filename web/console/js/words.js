@@ -9,3 +9,19 @@ export function errorWords(e) {
   }
   return tCode('err', code, t('err.other', { code: String(code) }));
 }
+
+/** Runs work() for the button that asked for it: the button is disabled
+ * meanwhile (and stays so once it worked); when work fails the button is
+ * enabled again and the error is said in status, in words — except
+ * "locked", where the unlock screen takes over. Resolves to work's result,
+ * or null when it failed. */
+export async function act(btn, status, work) {
+  btn.disabled = true;
+  try {
+    return await work();
+  } catch (e) {
+    btn.disabled = false;
+    if (e.code !== 'locked') status.error(errorWords(e));
+    return null;
+  }
+}

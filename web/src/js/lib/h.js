@@ -41,3 +41,17 @@ export function h(tag, attrs, ...kids) {
   return el;
 }
 
+let uid = 0;
+export function id(prefix) {
+  uid += 1;
+  return `${prefix}-${uid}`;
+}
+
+/** The view's h1, focusable so that focus moves to it on each view change. */
+export function heading(text) {
+  return h('h1', { tabindex: '-1', class: 'view-heading' }, text);
+}
+
+export function button(text, onclick, cls) {
+  return h('button', { type: 'button', class: cls || 'btn', onclick }, text);
+}

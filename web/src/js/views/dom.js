@@ -5,22 +5,8 @@ import { t } from '../i18n.js';
 // spellcheck, autocorrect, autocapitalize and autocomplete off.
 import { h } from '../lib/h.js';
 
-export { h };
+export { h, id, heading, button } from '../lib/h.js';
 
-let uid = 0;
-export function id(prefix) {
-  uid += 1;
-  return `${prefix}-${uid}`;
-}
-
-/** The view's h1, focusable so that focus moves to it on each view change. */
-export function heading(text) {
-  return h('h1', { tabindex: '-1', class: 'view-heading' }, text);
-}
-
-export function button(text, onclick, cls) {
-  return h('button', { type: 'button', class: cls || 'btn', onclick }, text);
-}
 
 /** A polite live region for progress and a separate alert region for errors. */
 export function statusArea() {
