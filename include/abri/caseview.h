@@ -66,10 +66,14 @@ json_t *abri_case_view(const abri_case *cs, const json_t *answer, const json_t *
  * the count abrid's list gave. */
 json_t *abri_case_summary(const json_t *view, long long envelopes);
 
-/* Alarm codes of one message (docs/console-api.md), appended to arr. */
+/* Alarm codes of one message (docs/console-api.md), appended to arr once
+ * each (casecheck.c: one table names and explains every finding). */
 int abri_case_msg_alarms(const abri_case_msg *m, json_t *arr);
 
 /* ISO week "YYYY-Www" -> its Monday: abri_week_monday (abri/ack.h). */
+
+/* 1 if the JSON array holds the string s. */
+int abri_json_has_string(const json_t *arr, const char *s);
 
 /* A case reference as typed: trimmed, upper-cased; ABRI_ERR_INVALID when
  * it is still not a valid reference. */

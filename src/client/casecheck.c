@@ -9,6 +9,7 @@
 
 #include <sodium.h>
 
+#include "abri/caseview.h"
 #include "abri/client.h"
 
 #define CASE_ENVELOPES_MAX 100000u
@@ -363,34 +364,49 @@ int abri_case_alarming(const abri_case *cs)
 	return cs->problems != 0 || cs->chain != 0;
 }
 
+/* Every finding of abri_case_verify and abri_chain_check: its name and
+ * what it means. */
 static const struct {
 	unsigned bit;
 	int chain;
+	const char *code; /* its name (docs/console-api.md) */
 	const char *text;
 } explanations[] = {
-    {ABRI_MSG_BAD_ENVELOPE, 0, "malformed envelope"},
-    {ABRI_MSG_WRONG_TENANT, 0, "sealed for another deployment"},
-    {ABRI_MSG_OPEN_FAILED, 0, "sealed to you but cannot be opened (altered?)"},
-    {ABRI_MSG_BAD_INNER, 0, "content does not decode"},
-    {ABRI_MSG_BAD_SIGNATURE, 0, "BAD SIGNATURE (forged or altered)"},
-    {ABRI_MSG_UNKNOWN_AUTHOR, 0, "author is not a listener of the list it names"},
-    {ABRI_MSG_LIST_MISMATCH, 0, "inner and outer list versions differ"},
-    {ABRI_MSG_LIST_UNAVAILABLE, 0, "the recipient list it names cannot be verified"},
-    {ABRI_MSG_FUTURE_LIST, 0, "names a list newer than the server's current one (rollback?)"},
-    {ABRI_MSG_BAD_KIND, 0, "kind not allowed at this place (report must come first, once)"},
-    {ABRI_MSG_BAD_BODY, 0, "body is not a JSON object"},
-    {ABRI_MSG_UNVERIFIABLE, 0, "reporter key unknown (first report unreadable)"},
-    {ABRI_MSG_WRONG_REPORTER, 0, "first report carries other keys than yours"},
-    {ABRI_MSG_NOT_LISTENERS, 0,
+    {ABRI_MSG_BAD_ENVELOPE, 0, "unreadable", "malformed envelope"},
+    {ABRI_MSG_WRONG_TENANT, 0, "wrong_deployment", "sealed for another deployment"},
+    {ABRI_MSG_OPEN_FAILED, 0, "unreadable", "sealed to you but cannot be opened (altered?)"},
+    {ABRI_MSG_BAD_INNER, 0, "unreadable", "content does not decode"},
+    {ABRI_MSG_BAD_SIGNATURE, 0, "forged", "BAD SIGNATURE (forged or altered)"},
+    {ABRI_MSG_UNKNOWN_AUTHOR, 0, "unknown_author", "author is not a listener of the list it names"},
+    {ABRI_MSG_LIST_MISMATCH, 0, "list_problem", "inner and outer list versions differ"},
+    {ABRI_MSG_LIST_UNAVAILABLE, 0, "list_problem", "the recipient list it names cannot be verified"},
+    {ABRI_MSG_FUTURE_LIST, 0, "list_problem", "names a list newer than the server's current one (rollback?)"},
+    {ABRI_MSG_BAD_KIND, 0, "bad_kind", "kind not allowed at this place (report must come first, once)"},
+    {ABRI_MSG_BAD_BODY, 0, "unreadable", "body is not a JSON object"},
+    {ABRI_MSG_UNVERIFIABLE, 0, "unverifiable", "reporter key unknown (first report unreadable)"},
+    {ABRI_MSG_WRONG_REPORTER, 0, "wrong_reporter", "first report carries other keys than yours"},
+    {ABRI_MSG_NOT_LISTENERS, 0, "not_listeners",
      "ALSO SEALED TO A KEY THAT IS NOT A LISTENER (the server's, an auditor's or an unknown "
      "key): someone who must not read this message may be able to"},
-    {ABRI_CHAIN_WRONG_THREAD, 1, "MOVED from another case (wrong thread)"},
-    {ABRI_CHAIN_DUPLICATE, 1, "REPLAYED / duplicated"},
-    {ABRI_CHAIN_GAP, 1, "a message is MISSING before this one (gap)"},
-    {ABRI_CHAIN_BAD_PREV, 1, "does not follow its author's previous message (reordered/forged)"},
-    {ABRI_CHAIN_UNKNOWN_SEEN, 1, "refers to a message that is not in the case"},
-    {ABRI_CHAIN_OUT_OF_ORDER, 1, "REORDERED (counter lower than one seen before)"},
+    {ABRI_CHAIN_WRONG_THREAD, 1, "moved", "MOVED from another case (wrong thread)"},
+    {ABRI_CHAIN_DUPLICATE, 1, "replayed", "REPLAYED / duplicated"},
+    {ABRI_CHAIN_GAP, 1, "missing", "a message is MISSING before this one (gap)"},
+    {ABRI_CHAIN_BAD_PREV, 1, "altered", "does not follow its author's previous message (reordered/forged)"},
+    {ABRI_CHAIN_UNKNOWN_SEEN, 1, "withheld", "refers to a message that is not in the case"},
+    {ABRI_CHAIN_OUT_OF_ORDER, 1, "reordered", "REORDERED (counter lower than one seen before)"},
 };
+
+int abri_case_msg_alarms(const abri_case_msg *m, json_t *arr)
+{
+	for (size_t i = 0; i < sizeof explanations / sizeof explanations[0]; i++) {
+		unsigned have = explanations[i].chain ? m->chain : m->problems;
+		if (!(have & explanations[i].bit) || abri_json_has_string(arr, explanations[i].code))
+			continue;
+		if (json_array_append_new(arr, json_string(explanations[i].code)) < 0)
+			return ABRI_ERR_NOMEM;
+	}
+	return ABRI_OK;
+}
 
 void abri_case_msg_explain(const abri_case_msg *m, char *buf, size_t n)
 {

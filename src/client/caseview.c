@@ -10,53 +10,13 @@
 #include "abri/attach.h"
 #include "abri/caseview.h"
 
-/* Alarm names: one per finding of abri_case_verify / abri_chain_check. */
-static const struct {
-	unsigned bit;
-	int chain;
-	const char *code;
-} alarm_names[] = {
-    {ABRI_MSG_BAD_ENVELOPE, 0, "unreadable"},
-    {ABRI_MSG_WRONG_TENANT, 0, "wrong_deployment"},
-    {ABRI_MSG_OPEN_FAILED, 0, "unreadable"},
-    {ABRI_MSG_BAD_INNER, 0, "unreadable"},
-    {ABRI_MSG_BAD_SIGNATURE, 0, "forged"},
-    {ABRI_MSG_UNKNOWN_AUTHOR, 0, "unknown_author"},
-    {ABRI_MSG_LIST_MISMATCH, 0, "list_problem"},
-    {ABRI_MSG_LIST_UNAVAILABLE, 0, "list_problem"},
-    {ABRI_MSG_FUTURE_LIST, 0, "list_problem"},
-    {ABRI_MSG_BAD_KIND, 0, "bad_kind"},
-    {ABRI_MSG_BAD_BODY, 0, "unreadable"},
-    {ABRI_MSG_UNVERIFIABLE, 0, "unverifiable"},
-    {ABRI_MSG_WRONG_REPORTER, 0, "wrong_reporter"},
-    {ABRI_MSG_NOT_LISTENERS, 0, "not_listeners"},
-    {ABRI_CHAIN_WRONG_THREAD, 1, "moved"},
-    {ABRI_CHAIN_DUPLICATE, 1, "replayed"},
-    {ABRI_CHAIN_GAP, 1, "missing"},
-    {ABRI_CHAIN_BAD_PREV, 1, "altered"},
-    {ABRI_CHAIN_UNKNOWN_SEEN, 1, "withheld"},
-    {ABRI_CHAIN_OUT_OF_ORDER, 1, "reordered"},
-};
-
-static int has_string(const json_t *arr, const char *s)
+int abri_json_has_string(const json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *v;
 	json_array_foreach(arr, i, v) if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
 	    return 1;
 	return 0;
-}
-
-int abri_case_msg_alarms(const abri_case_msg *m, json_t *arr)
-{
-	for (size_t i = 0; i < sizeof alarm_names / sizeof alarm_names[0]; i++) {
-		unsigned have = alarm_names[i].chain ? m->chain : m->problems;
-		if (!(have & alarm_names[i].bit) || has_string(arr, alarm_names[i].code))
-			continue;
-		if (json_array_append_new(arr, json_string(alarm_names[i].code)) < 0)
-			return ABRI_ERR_NOMEM;
-	}
-	return ABRI_OK;
 }
 
 int abri_case_ref_normalise(const char *in, char out[ABRI_CASE_REF_CHARS + 1])
@@ -104,7 +64,7 @@ static json_t *form_of(const json_t *form)
 		if (set_string(o, strings[i], json_object_get(form, strings[i])) < 0)
 			goto fail;
 	json_array_foreach(json_object_get(form, "wants"), i, v) if (
-	    json_is_string(v) && !has_string(wants, json_string_value(v)) &&
+	    json_is_string(v) && !abri_json_has_string(wants, json_string_value(v)) &&
 	    json_array_append(wants, v) < 0) goto fail;
 	return o;
 fail:
