@@ -289,6 +289,19 @@ kill -HUP "$CPID"; rc=0; wait "$CPID" || rc=$?; CPID=""
 [ "$rc" = 0 ] || fail "SIGHUP: exit $rc"
 ok "SIGHUP (the terminal window closed) -> exit 0"
 
+grep -q "no browser could be opened" "$T/c2.err" && fail "a browser that opened is said to have failed"
+# A workstation without a browser: the console says to open the address by hand.
+mkdir -p "$T/nobrowser"
+printf '#!/bin/sh\nexit 3\n' >"$T/nobrowser/xdg-open"
+chmod +x "$T/nobrowser/xdg-open"
+CONSOLE_ARGS=(--config "$T/console.conf" console --port 0)
+start_console "$T/c5.out" "$T/c5.err" PATH="$T/nobrowser:$PATH" XDG_RUNTIME_DIR="$T/run"
+for _ in $(seq 1 60); do grep -q "no browser could be opened" "$T/c5.err" && break; sleep 0.05; done
+console_stop
+grep -q "no browser could be opened here: open the address printed above" "$T/c5.err" ||
+  fail "no word when the browser could not be opened: $(cat "$T/c5.err")"
+ok "when no browser opens, the console says to open the printed address"
+
 # ---- five wrong secrets end logins; a key file without passphrase is said
 "$ABRI" keygen --role listener --name "Dev" --out "$T/dev" --no-passphrase >/dev/null
 sed "s|^key = .*|key = $T/dev.key|" "$T/console.conf" >"$T/dev.conf"

@@ -323,8 +323,14 @@ int console_serve(console *c, unsigned port, int browser)
 		console_idle_check(c);
 		if (c->redirect_file[0] != '\0' && console_mono() > c->redirect_until)
 			console_redirect_gone(c);
-		if (child > 0 && waitpid(child, NULL, WNOHANG) == child)
+		int st;
+		if (child > 0 && waitpid(child, &st, WNOHANG) == child) {
 			child = -1;
+			if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+				fputs("abri console: no browser could be opened here: open the address "
+				      "printed above in your browser\n",
+				      stderr);
+		}
 		work = console_inbox_step(c);
 	}
 	MHD_stop_daemon(d);
