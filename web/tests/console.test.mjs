@@ -494,6 +494,17 @@ for (const lang of ['fr', 'en']) test(`${lang === 'fr' ? 'French' : 'English'} c
     assert.ok((await page.locator(`tr[data-ref="${ar.ref}"]`).innerText()).includes(L['state.closed']));
     await screenshot(page, `console-${lang}-inbox-flagged`);
 
+    // Nothing read in the console is kept by the browser (docs/console.md):
+    // no storage, the session cookie out of the page's reach (HttpOnly), no
+    // cache entry.
+    const kept = await page.evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      cookie: document.cookie,
+      caches: (await caches.keys()).length,
+      idb: indexedDB.databases ? (await indexedDB.databases()).length : 0,
+    }));
+    assert.deepEqual(kept, { local: 0, session: 0, cookie: '', caches: 0, idb: 0 }, 'the browser keeps nothing');
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'no CSP violation');
     assert.deepEqual(page.errors.filter((e) => !/Failed to load resource/.test(e)), [], 'no page error');
   } finally {
